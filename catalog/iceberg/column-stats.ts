@@ -1,0 +1,142 @@
+// Per-column metrics of a data file as Iceberg records them: value/null/NaN counts and lower/upper
+// bounds (Appendix D bytes; strings and binary truncated to 16 units with a correctly incremented
+// upper bound; NaN never a bound; zero bounds widened to cover -0.0/+0.0). Pure; no file I/O.
+import type { Row, Value } from '../types.js';
+import type { IcebergColumn } from './schema.js';
+import { encodeSingleValue } from './single-value.js';
+import {
+  compareBytes,
+  compareUtf8,
+  truncateBinaryLower,
+  truncateBinaryUpper,
+  truncateStringLower,
+  truncateStringUpper,
+} from './value-order.js';
+
+export interface ColumnStats {
+  readonly valueCounts: Map<number, number>;
+  readonly nullValueCounts: Map<number, number>;
+  readonly nanValueCounts: Map<number, number>;
+  readonly lowerBounds: Map<number, Uint8Array>;
+  readonly upperBounds: Map<number, Uint8Array>;
+}
+
+export const DEFAULT_BOUND_TRUNCATE = 16;
+
+/** Metrics of `rows[start..end)` for each column (column i is row position i). */
+export function computeColumnStats(
+  columns: readonly IcebergColumn[],
+  rows: readonly Row[],
+  start = 0,
+  end = rows.length,
+  truncateLength = DEFAULT_BOUND_TRUNCATE,
+): ColumnStats {
+  const stats: ColumnStats = {
+    valueCounts: new Map(),
+    nullValueCounts: new Map(),
+    nanValueCounts: new Map(),
+    lowerBounds: new Map(),
+    upperBounds: new Map(),
+  };
+  columns.forEach((col, ci) => {
+    let nulls = 0;
+    let nans = 0;
+    let lo: Value = null;
+    let hi: Value = null;
+    switch (col.type.kind) {
+      case 'boolean': {
+        let sawFalse = false;
+        let sawTrue = false;
+        for (let r = start; r < end; r++) {
+          const v = rows[r]![ci];
+          if (v === null || v === undefined) nulls++;
+          else if (v) sawTrue = true;
+          else sawFalse = true;
+        }
+        if (sawFalse || sawTrue) {
+          lo = !sawFalse;
+          hi = sawTrue;
+        }
+        break;
+      }
+      case 'int':
+      case 'date':
+      case 'timestamp':
+      case 'timestamptz':
+      case 'double': {
+        let min = Infinity;
+        let max = -Infinity;
+        let any = false;
+        for (let r = start; r < end; r++) {
+          const v = rows[r]![ci] as number | null | undefined;
+          if (v === null || v === undefined) nulls++;
+          else if (v !== v) nans++;
+          else {
+            any = true;
+            if (v < min) min = v;
+            if (v > max) max = v;
+          }
+        }
+        if (any) {
+          // -0.0 sorts before +0.0 in Iceberg; widen zero bounds so both signs are covered.
+          lo = min === 0 ? -0 : min;
+          hi = max === 0 ? 0 : max;
+          if (col.type.kind !== 'double' && (!Number.isFinite(min) || !Number.isFinite(max))) lo = hi = null;
+        }
+        break;
+      }
+      case 'long':
+      case 'decimal': {
+        let min: bigint | null = null;
+        let max: bigint | null = null;
+        for (let r = start; r < end; r++) {
+          const v = rows[r]![ci] as bigint | null | undefined;
+          if (v === null || v === undefined) nulls++;
+          else {
+            if (min === null || v < min) min = v;
+            if (max === null || v > max) max = v;
+          }
+        }
+        lo = min;
+        hi = max;
+        break;
+      }
+      case 'string': {
+        let min: string | null = null;
+        let max: string | null = null;
+        for (let r = start; r < end; r++) {
+          const v = rows[r]![ci] as string | null | undefined;
+          if (v === null || v === undefined) nulls++;
+          else {
+            if (min === null || (v !== min && compareUtf8(v, min) < 0)) min = v;
+            if (max === null || (v !== max && compareUtf8(v, max) > 0)) max = v;
+          }
+        }
+        lo = min === null ? null : truncateStringLower(min, truncateLength);
+        hi = max === null ? null : (truncateStringUpper(max, truncateLength) ?? null);
+        break;
+      }
+      case 'binary': {
+        let min: Uint8Array | null = null;
+        let max: Uint8Array | null = null;
+        for (let r = start; r < end; r++) {
+          const v = rows[r]![ci] as Uint8Array | null | undefined;
+          if (v === null || v === undefined) nulls++;
+          else {
+            if (min === null || compareBytes(v, min) < 0) min = v;
+            if (max === null || compareBytes(v, max) > 0) max = v;
+          }
+        }
+        lo = min === null ? null : truncateBinaryLower(min, truncateLength);
+        hi = max === null ? null : (truncateBinaryUpper(max, truncateLength) ?? null);
+        break;
+      }
+    }
+    stats.valueCounts.set(col.id, end - start);
+    stats.nullValueCounts.set(col.id, nulls);
+    if (col.type.kind === 'double') stats.nanValueCounts.set(col.id, nans);
+    if (lo !== null) stats.lowerBounds.set(col.id, encodeSingleValue(col.type, lo));
+    if (hi !== null) stats.upperBounds.set(col.id, encodeSingleValue(col.type, hi));
+  });
+  return stats;
+}

@@ -1,0 +1,32 @@
+// The minimal object-store interface the catalog and the sinks write through.
+// Interface and error types only; fs-store.ts and s3-store.ts implement it. Keys are
+// '/'-separated and relative to the store's root (a warehouse), never starting with '/'.
+
+export interface ObjectStore {
+  /** Absolute URI of the root, e.g. 'file:///abs/warehouse' or 's3://bucket/prefix' (no trailing '/'). */
+  readonly rootUri: string;
+  /** Full URI of a key, as written into Iceberg metadata (`rootUri + '/' + key`). */
+  uri(key: string): string;
+  /** The object's bytes, or undefined when it does not exist. */
+  get(key: string): Promise<Uint8Array | undefined>;
+  /** Create or replace. */
+  put(key: string, data: Uint8Array): Promise<void>;
+  /** Atomic create-if-absent: true when this call created it, false when it already existed. */
+  putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
+  /** Keys (relative to the root) that start with `prefix`, in lexicographic order. */
+  list(prefix: string): Promise<string[]>;
+  /** Remove; no error when absent. */
+  delete(key: string): Promise<void>;
+}
+
+/** A store failure a user can act on (names the location); `cause` carries the SDK error. */
+export class ObjectStoreError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ObjectStoreError';
+  }
+}

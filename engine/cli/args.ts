@@ -1,0 +1,39 @@
+// Command-line argument parsing for the streamforge CLI: positional words and --flags.
+// No command logic here; main.ts dispatches on the result.
+
+export interface ParsedArgs {
+  readonly command: string | undefined;
+  readonly positionals: readonly string[];
+  readonly flags: ReadonlyMap<string, string | true>;
+}
+
+/** Flags that take a value (`--warehouse DIR` or `--warehouse=DIR`). */
+const VALUE_FLAGS = new Set(['warehouse', 'format', 'sink', 'commit-interval', 'progress']);
+
+export function parseArgs(argv: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) {
+        flags.set(a.slice(2, eq), a.slice(eq + 1));
+      } else {
+        const name = a.slice(2);
+        if (VALUE_FLAGS.has(name) && i + 1 < argv.length) flags.set(name, argv[++i]!);
+        else flags.set(name, true);
+      }
+    } else if (a === '-h') {
+      flags.set('help', true);
+    } else {
+      positionals.push(a);
+    }
+  }
+  return { command: positionals[0], positionals: positionals.slice(1), flags };
+}
+
+export function flagString(args: ParsedArgs, name: string): string | undefined {
+  const v = args.flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}

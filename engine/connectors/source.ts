@@ -1,0 +1,35 @@
+// The asynchronous source-reader interface the runtime polls. Positions are per split (a file
+// or a Kafka partition): the index of the next record to read. Interface only: no I/O here.
+
+/** split -> index of the next record (file: lines consumed so far; Kafka: next offset). */
+export type Positions = Readonly<Record<string, number>>;
+
+export interface RecordBatch {
+  /** The split these records came from (file path as declared, or 'topic/partition'). */
+  readonly split: string;
+  /** Record index of values[0] within the split; values[i] has index firstIndex + i. */
+  readonly firstIndex: number;
+  /** Message values in order; null is a tombstone. */
+  readonly values: readonly (string | null)[];
+  /** Human-readable location of values[i]: 'path:line' (1-based line) or 'topic/partition/offset'. */
+  where(i: number): string;
+}
+
+export type PollResult =
+  | { readonly kind: 'batch'; readonly batch: RecordBatch }
+  /** Nothing available right now (unbounded mode); `idleSplits` have been idle past idle_timeout. */
+  | { readonly kind: 'idle' }
+  /** Bounded mode (--once): every split is read to the end it had at open(). */
+  | { readonly kind: 'end' };
+
+export interface SourceReader {
+  readonly name: string;
+  /** Start reading at `resume` (missing splits start at their beginning). */
+  open(resume: Positions | undefined): Promise<void>;
+  poll(): Promise<PollResult>;
+  /** Positions just after the last record returned by poll(). */
+  positions(): Positions;
+  /** Called after a successful commit of these positions (Kafka commits its group offsets). */
+  committed(positions: Positions): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,39 @@
+// What a change-event decoder hands the runtime: one Debezium event as row images, a tombstone,
+// or a bad record with a reason. Declarations only.
+import type { Value } from '../core/value.js';
+
+export type DebeziumOp = 'c' | 'r' | 'u' | 'd' | 't';
+
+export interface DecodedEvent {
+  readonly kind: 'event';
+  readonly op: DebeziumOp;
+  /**
+   * Row images with one slot per declared source column (declaration order). Columns the
+   * pipeline does not read may be left null; METADATA columns are filled from the envelope
+   * (the same values in both images). null when the envelope has no such image.
+   */
+  readonly before: Value[] | null;
+  readonly after: Value[] | null;
+  /** The before image holds every declared physical (non-METADATA) column. */
+  readonly beforeComplete: boolean;
+}
+
+export interface Tombstone {
+  readonly kind: 'tombstone';
+}
+
+export type BadReason = 'malformed' | 'type' | 'unknown-op' | 'missing-image';
+
+export interface BadRecord {
+  readonly kind: 'bad';
+  readonly reason: BadReason;
+  /** Human-readable detail, e.g. "column 'amount': expected DECIMAL(10,2), got \"abc\"". */
+  readonly message: string;
+}
+
+export type DecodeResult = DecodedEvent | Tombstone | BadRecord;
+
+export interface Decoder {
+  /** Decode one message value (one line of a .jsonl file; 'null' or '' is a tombstone). */
+  decode(text: string): DecodeResult;
+}

@@ -1,0 +1,35 @@
+// The Operator interface: synchronous, deterministic, one change at a time, all I/O elsewhere.
+// Changes are pushed one by one (not in batches) because the SPEC judges lateness per event
+// against the watermark as it stood before that event; watermarks arrive between events.
+
+import type { EventTime } from '../core/time.js';
+import type { Row } from '../core/value.js';
+
+/** Where an operator sends its output. */
+export interface Output {
+  change(row: Row, weight: number): void;
+  watermark(time: EventTime): void;
+}
+
+/** Services the runtime offers operators. */
+export interface OperatorContext {
+  /** Report a change dropped as late; the runtime attributes it to the event being processed. */
+  late(row: Row, weight: number): void;
+}
+
+export interface Operator {
+  /** Stable id, e.g. 'customer_spend_5m/window-aggregate'. */
+  readonly id: string;
+  /** Kind name for EXPLAIN, e.g. 'WindowAggregate'. */
+  readonly name: string;
+  describe(): Readonly<Record<string, string>>;
+  onChange(row: Row, weight: number): void;
+  /** The watermark advanced to `time` (never moves backwards). Emit what it closes, then forward it. */
+  onWatermark(time: EventTime): void;
+  /** JSON-serializable state for a checkpoint (use valueToJson for values). */
+  snapshot(): unknown;
+  restore(state: unknown): void;
+}
+
+/** An Output that discards everything (for the tail of a chain under test). */
+export const NULL_OUTPUT: Output = { change() {}, watermark() {} };

@@ -1,0 +1,334 @@
+// SessionAggregate: SESSION windows per GROUP BY key, emitted once, final, when the watermark
+// reaches last + gap (SPEC "Windowed SELECT"). An insert joins the pending sessions its
+// [t, t + gap) overlaps; it is late if t < the end of the key's last emitted session, or if it
+// joins none and t + gap <= watermark. A retraction is applied while its row is pending, else late.
+// No I/O; arguments, filters and group keys arrive as compiled closures.
+//
+// State choice: a key keeps the live rows of its pending sessions (event time + the aggregates'
+// effective inputs, bucketed by distinct time in sorted order) and session boundaries are derived
+// from them: consecutive times closer than `gap` chain into one session. So an insert that
+// bridges two sessions merges them, and retracting the bridging row splits them again exactly as
+// a from-scratch computation would. Aggregates are computed from the rows when a session closes.
+// A retraction matches a pending row with the same time and the same aggregate inputs (rows that
+// agree on those are indistinguishable in the output); one that matches none is reported late.
+// Sessions close on every onWatermark call (one repeating the current watermark too), so a
+// session whose end fell behind the watermark because a retraction shrank it closes at the next call.
+import type { EventTime } from '../core/time.js';
+import type { JsonValue, Row, Value } from '../core/value.js';
+import { rowFromJson, rowToJson, valueFromJson, valueToJson } from '../core/value.js';
+import type { GroupKey } from '../state/group-key.js';
+import { keyOf } from '../state/group-key.js';
+import { MinHeap } from '../state/min-heap.js';
+import { sameValue } from '../state/value-multiset.js';
+import type { AggregateSpec } from './accumulators.js';
+import { AccumulatorSet } from './accumulators.js';
+import type { Operator, OperatorContext, Output } from './operator.js';
+
+export interface SessionAggregateConfig {
+  /** Session gap in microseconds. */
+  readonly gap: number;
+  readonly timeColumn: number;
+  readonly groupKeys: readonly ((row: Row) => Value)[];
+  readonly aggregates: readonly AggregateSpec[];
+  readonly aggregateTexts?: readonly string[];
+}
+
+/** A pending row: [weight, ...effective input of each aggregate]. */
+type Entry = unknown[];
+
+interface KeyState {
+  readonly key: GroupKey;
+  readonly keyVals: Value[];
+  /** Creation order: breaks ties between sessions closing with the same window_end. */
+  readonly seq: number;
+  /** End of the last session emitted for this key (-Infinity if none). */
+  emittedEnd: number;
+  /** Sorted distinct event times of pending rows, and the rows at each time. */
+  readonly times: number[];
+  readonly buckets: Entry[][];
+  /** Priority of this key's one valid heap entry, a lower bound of its first session's end. */
+  queued: number;
+}
+
+type KeyJson = [JsonValue[], number, JsonValue, number[], unknown[][][]];
+
+interface Snapshot {
+  readonly watermark: JsonValue;
+  readonly maxEmittedEnd: JsonValue;
+  readonly nextSeq: number;
+  readonly keys: KeyJson[];
+}
+
+interface Closing {
+  readonly end: number;
+  readonly seq: number;
+  readonly row: Value[];
+}
+
+const NO_KEY: Value[] = [];
+const INF = Number.POSITIVE_INFINITY;
+
+function lowerBound(a: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * End of input: +Infinity closes every session; snapshot() then persists as the watermark the
+ * largest session end emitted (or the last finite watermark if larger), and every key keeps the
+ * end of its last emitted session, so a later run over appended input judges lateness per key.
+ */
+export class SessionAggregateOp implements Operator {
+  readonly name = 'SessionAggregate';
+  private readonly acc: AccumulatorSet;
+  private readonly gap: number;
+  private readonly keys = new Map<GroupKey, KeyState>();
+  private readonly heap = new MinHeap<KeyState>();
+  private readonly inputs: Value[];
+  private wm = Number.NEGATIVE_INFINITY;
+  private lastFinite = Number.NEGATIVE_INFINITY;
+  private maxEmittedEnd = Number.NEGATIVE_INFINITY;
+  private nextSeq = 0;
+
+  constructor(
+    readonly id: string,
+    private readonly out: Output,
+    private readonly ctx: OperatorContext,
+    private readonly config: SessionAggregateConfig,
+  ) {
+    if (!Number.isSafeInteger(config.gap) || config.gap <= 0)
+      throw new Error(`internal error: invalid session gap ${config.gap} (this is a bug)`);
+    this.gap = config.gap;
+    this.acc = new AccumulatorSet(config.aggregates);
+    this.inputs = new Array<Value>(config.aggregates.length);
+  }
+
+  describe(): Readonly<Record<string, string>> {
+    const texts = this.config.aggregateTexts ?? this.config.aggregates.map((a) => a.fn);
+    return {
+      window: `session=${this.gap}us`,
+      time: `@${this.config.timeColumn}`,
+      groups: String(this.config.groupKeys.length),
+      aggs: `[${texts.join(', ')}]`,
+    };
+  }
+
+  get watermark(): EventTime {
+    return this.wm;
+  }
+
+  /** Keys with state (pending rows or a remembered emitted session). */
+  get keyCount(): number {
+    return this.keys.size;
+  }
+
+  onChange(row: Row, weight: number): void {
+    const tv = row[this.config.timeColumn];
+    if (typeof tv !== 'number' || weight === 0) return; // NULL time: no session, not late
+    const fs = this.config.groupKeys;
+    let keyVals = NO_KEY;
+    if (fs.length > 0) {
+      keyVals = new Array<Value>(fs.length);
+      for (let i = 0; i < fs.length; i++) keyVals[i] = fs[i]!(row);
+    }
+    const key = keyOf(keyVals);
+    const acc = this.acc;
+    for (let i = 0; i < acc.count; i++) this.inputs[i] = acc.input(i, row);
+    const ok = weight > 0 ? this.insert(key, keyVals, tv, weight) : this.retract(key, tv, weight);
+    if (!ok) this.ctx.late(row, weight);
+  }
+
+  private findEntry(bucket: Entry[]): number {
+    const inputs = this.inputs;
+    outer: for (let e = 0; e < bucket.length; e++) {
+      const entry = bucket[e]!;
+      for (let i = 0; i < inputs.length; i++) if (!sameValue(entry[i + 1] as Value, inputs[i]!)) continue outer;
+      return e;
+    }
+    return -1;
+  }
+
+  private insert(key: GroupKey, keyVals: Value[], t: number, weight: number): boolean {
+    const gap = this.gap;
+    let ks = this.keys.get(key);
+    if (ks !== undefined && t < ks.emittedEnd) return false;
+    const times = ks?.times;
+    const i = times === undefined ? 0 : lowerBound(times, t);
+    const joins =
+      times !== undefined && ((i < times.length && times[i]! - t < gap) || (i > 0 && t - times[i - 1]! < gap));
+    if (!joins && t + gap <= this.wm) return false;
+    if (ks === undefined) {
+      ks = { key, keyVals, seq: this.nextSeq++, emittedEnd: Number.NEGATIVE_INFINITY, times: [], buckets: [], queued: INF };
+      this.keys.set(key, ks);
+    }
+    if (i < ks.times.length && ks.times[i] === t) {
+      const bucket = ks.buckets[i]!;
+      const e = this.findEntry(bucket);
+      if (e >= 0) bucket[e]![0] = (bucket[e]![0] as number) + weight;
+      else bucket.push(this.newEntry(weight));
+    } else {
+      ks.times.splice(i, 0, t);
+      ks.buckets.splice(i, 0, [this.newEntry(weight)]);
+    }
+    // The first session now ends at or after min(previous first end, t + gap).
+    if (t + gap < ks.queued) this.schedule(ks, t + gap);
+    return true;
+  }
+
+  private newEntry(weight: number): Entry {
+    const e: Entry = new Array<unknown>(this.inputs.length + 1);
+    e[0] = weight;
+    for (let i = 0; i < this.inputs.length; i++) e[i + 1] = this.inputs[i];
+    return e;
+  }
+
+  private retract(key: GroupKey, t: number, weight: number): boolean {
+    const ks = this.keys.get(key);
+    if (ks === undefined) return false;
+    const i = lowerBound(ks.times, t);
+    if (i >= ks.times.length || ks.times[i] !== t) return false;
+    const bucket = ks.buckets[i]!;
+    const e = this.findEntry(bucket);
+    if (e < 0) return false;
+    const entry = bucket[e]!;
+    const left = (entry[0] as number) + weight;
+    if (left < 0) return false;
+    if (left > 0) {
+      entry[0] = left;
+      return true;
+    }
+    bucket.splice(e, 1);
+    if (bucket.length > 0) return true;
+    ks.times.splice(i, 1);
+    ks.buckets.splice(i, 1);
+    if (ks.times.length === 0) {
+      if (ks.emittedEnd === Number.NEGATIVE_INFINITY) this.keys.delete(ks.key);
+      else if (ks.emittedEnd + this.gap < ks.queued) this.schedule(ks, ks.emittedEnd + this.gap);
+      return true;
+    }
+    // Removing a row may shrink or split the first session: requeue at its actual end.
+    const end = this.firstSession(ks).end;
+    if (end < ks.queued) this.schedule(ks, end);
+    return true;
+  }
+
+  private schedule(ks: KeyState, priority: number): void {
+    ks.queued = priority;
+    this.heap.push(priority, ks);
+  }
+
+  /** The first pending session of `ks`: rows [0, last] by time index, and its end. */
+  private firstSession(ks: KeyState): { last: number; end: number } {
+    const times = ks.times;
+    let j = 0;
+    while (j + 1 < times.length && times[j + 1]! - times[j]! < this.gap) j++;
+    return { last: j, end: times[j]! + this.gap };
+  }
+
+  onWatermark(time: EventTime): void {
+    const advanced = time > this.wm;
+    if (advanced) {
+      this.wm = time;
+      if (time !== INF) this.lastFinite = time;
+    }
+    this.drain(this.wm);
+    if (advanced) this.out.watermark(time);
+  }
+
+  /** Emit every pending session with end <= w, ordered by (window_end, key creation order). */
+  private drain(w: number): void {
+    const heap = this.heap;
+    if (heap.size === 0 || heap.peekPriority() > w) return;
+    const closing: Closing[] = [];
+    while (heap.size > 0 && heap.peekPriority() <= w) {
+      const prio = heap.peekPriority();
+      const ks = heap.pop()!;
+      if (this.keys.get(ks.key) !== ks || prio !== ks.queued) continue; // stale entry
+      ks.queued = INF;
+      while (ks.times.length > 0) {
+        const { last, end } = this.firstSession(ks);
+        if (end > w) {
+          this.schedule(ks, end);
+          break;
+        }
+        closing.push({ end, seq: ks.seq, row: this.sessionRow(ks, last, end) });
+        ks.emittedEnd = end;
+        if (end > this.maxEmittedEnd) this.maxEmittedEnd = end;
+        ks.times.splice(0, last + 1);
+        ks.buckets.splice(0, last + 1);
+      }
+      if (ks.times.length === 0 && w !== INF) {
+        // Forget the key once no insert could be judged differently by remembering emittedEnd:
+        // any later insert t < emittedEnd then has t + gap <= watermark and joins nothing.
+        if (ks.emittedEnd + this.gap <= w) this.keys.delete(ks.key);
+        else this.schedule(ks, ks.emittedEnd + this.gap);
+      }
+    }
+    closing.sort((a, b) => a.end - b.end || a.seq - b.seq);
+    for (const c of closing) this.out.change(c.row, 1);
+  }
+
+  private sessionRow(ks: KeyState, last: number, end: number): Value[] {
+    const acc = this.acc;
+    const s: unknown[] = new Array<unknown>(acc.width);
+    acc.init(s, 0);
+    for (let j = 0; j <= last; j++) {
+      for (const entry of ks.buckets[j]!) {
+        const w = entry[0] as number;
+        for (let i = 0; i < acc.count; i++) acc.addInput(s, 0, i, entry[i + 1] as Value, w);
+      }
+    }
+    const row: Value[] = ks.keyVals.slice();
+    row.push(ks.times[0]!, end);
+    acc.results(s, 0, row);
+    return row;
+  }
+
+  snapshot(): unknown {
+    const wm = this.wm === INF ? Math.max(this.lastFinite, this.maxEmittedEnd) : this.wm;
+    const keys: KeyJson[] = [];
+    for (const ks of this.keys.values()) {
+      if (ks.times.length === 0 && ks.emittedEnd + this.gap <= wm) continue; // nothing left to judge
+      const buckets = ks.buckets.map((b) => b.map((e) => [e[0], ...e.slice(1).map((v) => valueToJson(v as Value))]));
+      keys.push([rowToJson(ks.keyVals), ks.seq, valueToJson(ks.emittedEnd), ks.times.slice(), buckets]);
+    }
+    return {
+      watermark: valueToJson(wm),
+      maxEmittedEnd: valueToJson(this.maxEmittedEnd),
+      nextSeq: this.nextSeq,
+      keys,
+    } satisfies Snapshot;
+  }
+
+  restore(state: unknown): void {
+    const s = state as Snapshot;
+    this.keys.clear();
+    this.heap.clear();
+    this.wm = valueFromJson(s.watermark) as number;
+    this.lastFinite = this.wm;
+    this.maxEmittedEnd = valueFromJson(s.maxEmittedEnd) as number;
+    this.nextSeq = s.nextSeq;
+    for (const [kj, seq, ej, times, bj] of s.keys) {
+      const keyVals = kj.length === 0 ? NO_KEY : rowFromJson(kj);
+      const buckets = bj.map((b) => b.map((e) => [e[0], ...e.slice(1).map((v) => valueFromJson(v as JsonValue))]));
+      const ks: KeyState = {
+        key: keyOf(keyVals),
+        keyVals,
+        seq,
+        emittedEnd: valueFromJson(ej) as number,
+        times: times.slice(),
+        buckets,
+        queued: INF,
+      };
+      this.keys.set(ks.key, ks);
+      if (ks.times.length > 0) this.schedule(ks, this.firstSession(ks).end);
+      else if (ks.emittedEnd + this.gap < INF) this.schedule(ks, ks.emittedEnd + this.gap);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+// Dead-letter table of one source (`default.<source>_dead_letter`): bad records and late changes
+// with reason, message, raw text and position. Exactly-once like a sink: it skips records its
+// last commit already covers, and commits before the sinks do. No decoding or SQL here.
+import type { Schema } from '../../catalog/types.js';
+import type { SinkWriter } from '../connectors/sink.js';
+import type { Positions } from '../connectors/source.js';
+
+export const DEAD_LETTER_SCHEMA: Schema = {
+  fields: [
+    { name: 'source', type: { kind: 'varchar' }, nullable: false },
+    { name: 'reason', type: { kind: 'varchar' }, nullable: false },
+    { name: 'message', type: { kind: 'varchar' }, nullable: true },
+    { name: 'raw', type: { kind: 'varchar' }, nullable: true },
+    { name: 'position', type: { kind: 'varchar' }, nullable: false },
+  ],
+};
+
+export const DEAD_LETTER_NAMESPACE = 'default';
+
+export function deadLetterTableName(source: string): string {
+  return `${source}_dead_letter`;
+}
+
+export interface DeadLetterRecord {
+  readonly reason: string;
+  readonly message: string;
+  readonly raw: string;
+  readonly position: string;
+}
+
+export class DeadLetterWriter {
+  private resume: Positions = {};
+  rowsWritten = 0;
+
+  constructor(
+    private readonly source: string,
+    private readonly sink: SinkWriter,
+  ) {}
+
+  get target(): string {
+    return this.sink.target;
+  }
+
+  async open(): Promise<void> {
+    const r = await this.sink.open();
+    this.resume = r.positions?.[this.source] ?? {};
+  }
+
+  /** Record index below which this table already holds the dead letters of `split`. */
+  resumeIndex(split: string): number {
+    return this.resume[split] ?? 0;
+  }
+
+  add(split: string, index: number, r: DeadLetterRecord): void {
+    if (index < this.resumeIndex(split)) return;
+    this.sink.write([this.source, r.reason, r.message, r.raw, r.position], 1);
+  }
+
+  pending(): number {
+    return this.sink.pending();
+  }
+
+  /** Commit buffered dead letters with the source positions they cover (no-op when none). */
+  async commit(positions: Readonly<Record<string, Positions>>, final: boolean): Promise<void> {
+    const n = this.sink.pending();
+    if (n === 0) return;
+    if (await this.sink.commit({ positions, operators: {}, final })) this.rowsWritten += n;
+  }
+}

@@ -1,0 +1,93 @@
+// The production wiring of sources and sinks: file/Kafka readers, Iceberg/console writers and
+// dead-letter tables over warehouses opened by URI. Chooses implementations; holds no logic of them.
+import { resolve } from 'node:path';
+import type { SinkDef, SourceDef } from '../../catalog/model.js';
+import type { Schema } from '../../catalog/types.js';
+import type { ObjectStore } from '../../catalog/store/object-store.js';
+import { FsStore } from '../../catalog/store/fs-store.js';
+import type { SinkWriter } from '../connectors/sink.js';
+import type { SourceReader } from '../connectors/source.js';
+import { FileSourceReader } from '../connectors/file-source.js';
+import { EngineError } from '../core/errors.js';
+import { ConsoleSink } from '../sinks/console-sink.js';
+import { IcebergSink } from '../sinks/iceberg-sink.js';
+import { DEAD_LETTER_NAMESPACE, DEAD_LETTER_SCHEMA, DeadLetterWriter, deadLetterTableName } from './dead-letter.js';
+import type { DeadLetterFactory, SinkFactory, SourceFactory } from './factories.js';
+
+/** Opens (and caches) the object store of a warehouse: a directory, or s3://bucket/prefix. */
+export class Warehouses {
+  private readonly stores = new Map<string, ObjectStore>();
+
+  constructor(
+    readonly defaultWarehouse: string,
+    private readonly openS3?: (uri: string) => ObjectStore,
+  ) {}
+
+  open(warehouse: string | undefined): ObjectStore {
+    const w = warehouse ?? this.defaultWarehouse;
+    const key = w.startsWith('s3://') ? w.replace(/\/+$/, '') : resolve(w.startsWith('file://') ? w.slice(7) : w);
+    let store = this.stores.get(key);
+    if (!store) {
+      if (key.startsWith('s3://')) {
+        if (!this.openS3) throw new EngineError('config', `warehouse '${w}': s3:// warehouses are not available in this build`);
+        store = this.openS3(key);
+      } else {
+        store = new FsStore(key);
+      }
+      this.stores.set(key, store);
+    }
+    return store;
+  }
+}
+
+export function defaultSourceFactory(): SourceFactory {
+  return (def: SourceDef, bounded: boolean): SourceReader => {
+    switch (def.connector) {
+      case 'file': {
+        const path = def.options['path'];
+        if (path === undefined) throw new EngineError('config', `source '${def.name}' has no 'path' option`);
+        return new FileSourceReader(def.name, resolve(def.baseDir, path), path, { bounded });
+      }
+      case 'kafka':
+        throw new EngineError('config', `source '${def.name}': connector 'kafka' is not available in this build`);
+    }
+  };
+}
+
+export function defaultSinkFactory(warehouses: Warehouses, print?: (line: string) => void): SinkFactory {
+  return (def: SinkDef, schema: Schema, planFingerprint: string): SinkWriter => {
+    switch (def.connector) {
+      case 'console':
+        return new ConsoleSink(def.name, schema, print);
+      case 'iceberg':
+        return new IcebergSink({
+          name: def.name,
+          store: warehouses.open(def.warehouse),
+          namespace: def.namespace,
+          table: def.table,
+          schema,
+          partitionBy: def.partitionBy,
+          format: def.format,
+          planFingerprint,
+        });
+    }
+  };
+}
+
+export function defaultDeadLetterFactory(warehouses: Warehouses): DeadLetterFactory {
+  return (source: SourceDef, warehouse: string | undefined): DeadLetterWriter =>
+    new DeadLetterWriter(
+      source.name,
+      new IcebergSink({
+        name: `${source.name}_dead_letter`,
+        store: warehouses.open(warehouse),
+        namespace: DEAD_LETTER_NAMESPACE,
+        table: deadLetterTableName(source.name),
+        schema: DEAD_LETTER_SCHEMA,
+        partitionBy: [],
+        format: 'append',
+        planFingerprint: 'dead-letter-v1',
+        createLazily: true,
+      }),
+    );
+}

@@ -1,0 +1,12 @@
+// Factory signatures the pipeline uses to open sources and sinks, so tests and the CLI can
+// choose implementations (files, Kafka, memory; Iceberg, console). Declarations only.
+import type { SinkDef, SourceDef } from '../../catalog/model.js';
+import type { Schema } from '../../catalog/types.js';
+import type { SinkWriter } from '../connectors/sink.js';
+import type { SourceReader } from '../connectors/source.js';
+import type { DeadLetterWriter } from './dead-letter.js';
+
+export type SourceFactory = (def: SourceDef, bounded: boolean) => SourceReader;
+export type SinkFactory = (def: SinkDef, schema: Schema, planFingerprint: string) => SinkWriter;
+/** `warehouse`: the explicit warehouse of the first Iceberg sink reading the source, if any. */
+export type DeadLetterFactory = (source: SourceDef, warehouse: string | undefined) => DeadLetterWriter;

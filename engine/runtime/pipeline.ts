@@ -1,0 +1,403 @@
+// Runs a planned pipeline in one process: polls every source, decodes each record once, pushes
+// its changes through every sink chain reading that source (event by event, watermark after the
+// event), and commits sinks at their commit_interval (dead-letter tables first, then sinks), and
+// at the end of a bounded run after +Infinity closed every window. Owns no SQL and no formats.
+import type { SourceDef } from '../../catalog/model.js';
+import type { PlanSet } from '../../sql/index.js';
+import type { SinkChain } from '../compile/lower.js';
+import { lowerSink } from '../compile/lower.js';
+import type { Positions, RecordBatch, SourceReader } from '../connectors/source.js';
+import type { SinkWriter } from '../connectors/sink.js';
+import { EngineError, withContext } from '../core/errors.js';
+import { END_OF_TIME } from '../core/time.js';
+import type { Row } from '../core/value.js';
+import type { Decoder } from '../formats/decoded-event.js';
+import { createDebeziumDecoder } from '../formats/debezium-json.js';
+import type { OperatorContext } from '../ops/operator.js';
+import type { SourceMetrics } from './metrics.js';
+import { newSourceMetrics } from './metrics.js';
+import type { DeadLetterWriter } from './dead-letter.js';
+import type { DeadLetterFactory, SinkFactory, SourceFactory } from './factories.js';
+import { planFingerprint } from './fingerprint.js';
+
+export interface RunOptions {
+  readonly once: boolean;
+  readonly openSource: SourceFactory;
+  readonly openSink: SinkFactory;
+  /** Creates the dead-letter writer of a source (on_error = 'dead_letter'). */
+  readonly openDeadLetter: DeadLetterFactory;
+  readonly clock?: () => number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressIntervalMs?: number;
+  /** Sleep between polls when every source is idle. */
+  readonly idleSleepMs?: number;
+}
+
+export interface Progress {
+  readonly elapsedMs: number;
+  readonly events: number;
+  readonly watermark: number;
+  readonly rowsCommitted: number;
+  readonly snapshots: number;
+  readonly late: number;
+  readonly deadLettered: number;
+}
+
+export interface RunSummary {
+  readonly elapsedMs: number;
+  readonly sources: readonly { readonly name: string; readonly metrics: SourceMetrics }[];
+  readonly sinks: readonly { readonly name: string; readonly target: string; readonly rows: number; readonly commits: number }[];
+  readonly deadLetterTables: readonly { readonly source: string; readonly target: string; readonly rows: number }[];
+}
+
+interface ChainRun {
+  readonly chain: SinkChain;
+  readonly writer: SinkWriter;
+  readonly intervalMs: number;
+  resume: Positions | undefined;
+  lastCommitAt: number;
+  lastPositions: string;
+  rowsCommitted: number;
+  commits: number;
+}
+
+interface SourceRun {
+  readonly def: SourceDef;
+  readonly reader: SourceReader;
+  readonly decoder: Decoder;
+  readonly metrics: SourceMetrics;
+  readonly chains: ChainRun[];
+  readonly deadLetter: DeadLetterWriter | undefined;
+  ended: boolean;
+}
+
+function maxPositions(a: Positions, b: Positions | undefined): Positions {
+  if (!b) return a;
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) if ((out[k] ?? -1) < v) out[k] = v;
+  return out;
+}
+
+function minPositions(all: readonly (Positions | undefined)[]): Positions | undefined {
+  if (all.length === 0 || all.some((p) => p === undefined)) return undefined;
+  const out: Record<string, number> = {};
+  const keys = new Set(all.flatMap((p) => Object.keys(p!)));
+  for (const k of keys) {
+    let m = Number.POSITIVE_INFINITY;
+    for (const p of all) m = Math.min(m, p![k] ?? 0);
+    out[k] = m;
+  }
+  return out;
+}
+
+export class PipelineRun {
+  private readonly sources: SourceRun[] = [];
+  private readonly clock: () => number;
+  private startedAt = 0;
+  private lastProgressAt = 0;
+  // The event being processed, for attributing late changes (set per event on the hot path).
+  private curSource: SourceRun | undefined;
+  private curBatch: RecordBatch | undefined;
+  private curIndex = 0;
+
+  constructor(
+    private readonly plans: PlanSet,
+    private readonly o: RunOptions,
+  ) {
+    this.clock = o.clock ?? Date.now;
+  }
+
+  /** Open sources and sinks, restore checkpoints, run to the end (or until stopped), commit. */
+  async run(): Promise<RunSummary> {
+    this.startedAt = this.clock();
+    await this.open();
+    try {
+      await this.loop();
+      if (this.sources.every((s) => s.ended)) this.closeAllWindows();
+      await this.commit(true);
+    } finally {
+      await Promise.all(this.sources.map((s) => s.reader.close().catch(() => undefined)));
+      for (const s of this.sources) for (const c of s.chains) await c.writer.close().catch(() => undefined);
+    }
+    return this.summary();
+  }
+
+  private async open(): Promise<void> {
+    const bySource = new Map<string, { def: SourceDef; sinks: PlanSet['sinks'][number][] }>();
+    for (const s of this.plans.sinks) {
+      const chainSource = findSource(s.plan);
+      const entry = bySource.get(chainSource.name) ?? { def: chainSource, sinks: [] };
+      entry.sinks.push(s);
+      bySource.set(chainSource.name, entry);
+    }
+    for (const { def, sinks } of bySource.values()) {
+      const metrics = newSourceMetrics();
+      const chains: ChainRun[] = [];
+      const srcRun: Partial<SourceRun> & { chains: ChainRun[] } = { chains };
+      for (const s of sinks) {
+        const writer = this.o.openSink(s.sink, s.plan.schema, planFingerprint(s.plan));
+        const ctx = this.contextFor(s.sink.name, metrics, () => srcRun as SourceRun);
+        const chain = lowerSink(s.plan, { change: (row: Row, w: number) => writer.write(row, w), watermark: () => {} }, ctx);
+        let resume;
+        try {
+          resume = await writer.open();
+        } catch (err) {
+          throw err instanceof EngineError ? err : withContext('connector', `while opening sink '${s.sink.name}'`, err);
+        }
+        if (resume.operators) restoreChain(chain, resume.operators);
+        const resumePositions = resume.positions?.[def.name];
+        chains.push({
+          chain,
+          writer,
+          intervalMs: s.sink.commitIntervalMs,
+          resume: resumePositions,
+          lastCommitAt: this.startedAt,
+          lastPositions: resumePositions ? JSON.stringify(resumePositions) : '',
+          rowsCommitted: 0,
+          commits: 0,
+        });
+      }
+      const used = [...new Set(chains.flatMap((c) => c.chain.usedColumns))].sort((a, b) => a - b);
+      const dlWarehouse = sinks.find((s) => s.sink.connector === 'iceberg')?.sink.warehouse;
+      const deadLetter = def.onError === 'dead_letter' ? this.o.openDeadLetter(def, dlWarehouse) : undefined;
+      if (deadLetter) await deadLetter.open();
+      const reader = this.o.openSource(def, this.o.once);
+      Object.assign(srcRun, { def, reader, decoder: createDebeziumDecoder(def, used), metrics, deadLetter, ended: false });
+      this.sources.push(srcRun as SourceRun);
+      // Start at the oldest position any exactly-once sink of this source has committed.
+      const exactly = chains.filter((c) => c.writer.target !== 'console');
+      const start = minPositions(exactly.map((c) => c.resume));
+      try {
+        await reader.open(exactly.length > 0 ? start : undefined);
+      } catch (err) {
+        throw withContext('connector', `while opening source '${def.name}'`, err);
+      }
+    }
+  }
+
+  private contextFor(sink: string, metrics: SourceMetrics, src: () => SourceRun): OperatorContext {
+    return {
+      late: () => {
+        metrics.late++;
+        const s = src();
+        if (s.deadLetter && this.curBatch && this.curSource === s) {
+          const b = this.curBatch;
+          const i = this.curIndex;
+          s.deadLetter.add(b.split, b.firstIndex + i, {
+            reason: 'late',
+            message: `change arrived after the watermark closed its window (sink '${sink}')`,
+            raw: b.values[i] ?? 'null',
+            position: b.where(i),
+          });
+        }
+      },
+    };
+  }
+
+  private async loop(): Promise<void> {
+    const idleSleep = this.o.idleSleepMs ?? 200;
+    for (;;) {
+      if (this.o.signal?.aborted) return;
+      let progressed = false;
+      for (const s of this.sources) {
+        if (s.ended) continue;
+        let res;
+        try {
+          res = await s.reader.poll();
+        } catch (err) {
+          throw err instanceof EngineError ? err : withContext('connector', `while reading source '${s.def.name}'`, err);
+        }
+        if (res.kind === 'batch') {
+          this.processBatch(s, res.batch);
+          progressed = true;
+        } else if (res.kind === 'end') {
+          s.ended = true;
+        }
+      }
+      const now = this.clock();
+      this.reportProgress(now, false);
+      if (this.sources.every((s) => s.ended)) return;
+      await this.commit(false);
+      if (!progressed) await sleep(idleSleep, this.o.signal);
+    }
+  }
+
+  private processBatch(s: SourceRun, batch: RecordBatch): void {
+    const values = batch.values;
+    const chains = s.chains;
+    const skips = chains.map((c) => c.resume?.[batch.split] ?? 0);
+    const dlSkip = s.deadLetter?.resumeIndex(batch.split) ?? 0;
+    const decoder = s.decoder;
+    const m = s.metrics;
+    this.curSource = s;
+    this.curBatch = batch;
+    for (let i = 0; i < values.length; i++) {
+      m.events++;
+      const text = values[i];
+      if (text === null || text === undefined) {
+        m.tombstones++;
+        continue;
+      }
+      const idx = batch.firstIndex + i;
+      const res = decoder.decode(text);
+      if (res.kind === 'tombstone') {
+        m.tombstones++;
+        continue;
+      }
+      if (res.kind === 'bad') {
+        this.badRecord(s, batch, i, idx >= dlSkip, res.reason, res.message);
+        continue;
+      }
+      this.curIndex = i;
+      let reported = false;
+      for (let c = 0; c < chains.length; c++) {
+        if (idx < skips[c]!) continue;
+        const chain = chains[c]!.chain;
+        const verdict = chain.normalizer.apply(res);
+        if (verdict.kind === 'dead-letter' && !reported) {
+          reported = true;
+          this.badRecord(s, batch, i, idx >= dlSkip, verdict.reason, verdict.message);
+        }
+        chain.tracker?.flushWatermark();
+      }
+    }
+    this.curBatch = undefined;
+  }
+
+  private badRecord(s: SourceRun, batch: RecordBatch, i: number, record: boolean, reason: string, message: string): void {
+    switch (s.def.onError) {
+      case 'fail':
+        throw new EngineError('exec', `source '${s.def.name}' at ${batch.where(i)}: bad record (${reason}): ${message}`);
+      case 'skip':
+        s.metrics.skipped++;
+        return;
+      case 'dead_letter':
+        s.metrics.deadLettered++;
+        if (record && s.deadLetter)
+          s.deadLetter.add(batch.split, batch.firstIndex + i, {
+            reason,
+            message,
+            raw: batch.values[i] ?? 'null',
+            position: batch.where(i),
+          });
+    }
+  }
+
+  /** End of a bounded run: the watermark becomes +Infinity and every window closes. */
+  private closeAllWindows(): void {
+    for (const s of this.sources)
+      for (const c of s.chains) {
+        if (c.chain.tracker) c.chain.tracker.onWatermark(END_OF_TIME);
+        else c.chain.normalizer.onWatermark(END_OF_TIME);
+      }
+  }
+
+  private async commit(final: boolean): Promise<void> {
+    const now = this.clock();
+    const due: [SourceRun, ChainRun][] = [];
+    for (const s of this.sources)
+      for (const c of s.chains) if (final || now - c.lastCommitAt >= c.intervalMs) due.push([s, c]);
+    if (due.length === 0) return;
+    // Dead letters first: a sink commit must never cover an event whose dead letter is not durable.
+    for (const s of this.sources) if (s.deadLetter) await s.deadLetter.commit({ [s.def.name]: s.reader.positions() }, final);
+    for (const [s, c] of due) {
+      c.lastCommitAt = now;
+      const positions = maxPositions(s.reader.positions(), c.resume);
+      const text = JSON.stringify(positions);
+      if (c.writer.pending() === 0 && text === c.lastPositions) continue;
+      const operators = snapshotChain(c.chain);
+      const pending = c.writer.pending();
+      const did = await c.writer.commit({ positions: { [s.def.name]: positions }, operators, final });
+      if (did) {
+        c.commits++;
+        c.rowsCommitted += pending;
+        c.lastPositions = text;
+      }
+      await s.reader.committed(positions);
+    }
+    this.reportProgress(this.clock(), true);
+  }
+
+  private reportProgress(now: number, force: boolean): void {
+    if (!this.o.onProgress) return;
+    const every = this.o.progressIntervalMs ?? 1000;
+    if (!force && now - this.lastProgressAt < every) return;
+    this.lastProgressAt = now;
+    this.o.onProgress(this.progress(now));
+  }
+
+  private progress(now: number): Progress {
+    let events = 0;
+    let late = 0;
+    let dead = 0;
+    let rows = 0;
+    let snaps = 0;
+    let wm = Number.POSITIVE_INFINITY;
+    for (const s of this.sources) {
+      events += s.metrics.events;
+      late += s.metrics.late;
+      dead += s.metrics.deadLettered;
+      for (const c of s.chains) {
+        rows += c.rowsCommitted;
+        snaps += c.commits;
+        const w = c.chain.tracker?.current;
+        if (w !== undefined && w < wm) wm = w;
+      }
+    }
+    return { elapsedMs: now - this.startedAt, events, watermark: wm, rowsCommitted: rows, snapshots: snaps, late, deadLettered: dead };
+  }
+
+  private summary(): RunSummary {
+    const now = this.clock();
+    for (const s of this.sources)
+      for (const c of s.chains) {
+        s.metrics.missingBefore += c.chain.normalizer.counters.missing_before;
+        s.metrics.truncates = Math.max(s.metrics.truncates, c.chain.normalizer.counters.truncates);
+      }
+    return {
+      elapsedMs: now - this.startedAt,
+      sources: this.sources.map((s) => ({ name: s.def.name, metrics: s.metrics })),
+      sinks: this.sources.flatMap((s) =>
+        s.chains.map((c) => ({ name: c.chain.sinkName, target: c.writer.target, rows: c.rowsCommitted, commits: c.commits })),
+      ),
+      deadLetterTables: this.sources.flatMap((s) =>
+        s.deadLetter ? [{ source: s.def.name, target: s.deadLetter.target, rows: s.deadLetter.rowsWritten }] : [],
+      ),
+    };
+  }
+}
+
+function findSource(plan: PlanSet['sinks'][number]['plan']): SourceDef {
+  let n: import('../../sql/plan/logical-plan.js').LogicalPlan = plan;
+  while (n.kind !== 'source-scan') n = n.input;
+  return n.source;
+}
+
+function snapshotChain(chain: SinkChain): Record<string, unknown> {
+  const out: Record<string, unknown> = { [chain.normalizer.id]: chain.normalizer.snapshot() };
+  for (const op of chain.operators) out[op.id] = op.snapshot();
+  return out;
+}
+
+function restoreChain(chain: SinkChain, state: Readonly<Record<string, unknown>>): void {
+  const n = state[chain.normalizer.id];
+  if (n !== undefined) chain.normalizer.restore(n);
+  for (const op of chain.operators) {
+    const s = state[op.id];
+    if (s !== undefined) op.restore(s);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

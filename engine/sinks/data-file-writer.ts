@@ -1,0 +1,117 @@
+// Turns a batch of rows for an Iceberg table into Parquet data files under <table>/data/: groups rows
+// by partition tuple (the spec's transforms), splits large groups, encodes, uploads, and returns the
+// DataFile descriptors (exact size, counts, bounds) that commitAppend records. It does not commit.
+import { randomUUID } from 'node:crypto';
+import {
+  computeColumnStats,
+  partitionPath,
+  specFieldTypes,
+  transformFunction,
+  type DataFile,
+  type IcebergTable,
+  type ObjectStore,
+  type Row,
+  type Value,
+} from '../../catalog/index.js';
+import { encodeParquet, type ParquetCompression } from './parquet-writer.js';
+
+export interface WriteDataFilesOptions {
+  /** Split a partition's rows into files of at most this many rows (default 1,000,000). */
+  readonly maxRowsPerFile?: number;
+  readonly compression?: ParquetCompression;
+}
+
+export const DEFAULT_MAX_ROWS_PER_FILE = 1_000_000;
+
+interface Group {
+  readonly values: Value[];
+  readonly rows: Row[];
+}
+
+function keyPart(v: Value): unknown {
+  return v instanceof Uint8Array ? 'x' + Buffer.from(v).toString('hex') : v;
+}
+
+function multiKey(values: readonly Value[]): string {
+  let k = '';
+  for (const v of values) {
+    const p = keyPart(v);
+    k += (p === null ? 'n' : typeof p === 'bigint' ? 'b' + p : typeof p === 'number' ? 'd' + p : typeof p === 'boolean' ? 'z' + p : 's' + String(p)) + '\u0001';
+  }
+  return k;
+}
+
+/** Rows grouped by partition tuple, in first-seen order. */
+export function groupByPartition(table: IcebergTable, rows: readonly Row[]): Group[] {
+  const width = table.schema.columns.length;
+  for (let r = 0; r < rows.length; r++)
+    if (rows[r]!.length !== width)
+      throw new Error(`${table.qualifiedName}: row ${r} has ${rows[r]!.length} values, the table has ${width} columns`);
+  const types = specFieldTypes(table.schema, table.spec);
+  if (types.length === 0) return rows.length === 0 ? [] : [{ values: [], rows: rows as Row[] }];
+  const fns = table.spec.fields.map((f, i) => transformFunction(types[i]!.column.type, f.transform));
+  const idx = types.map((t) => t.index);
+  const groups = new Map<unknown, Group>();
+  if (fns.length === 1) {
+    const fn = fns[0]!;
+    const ci = idx[0]!;
+    for (const row of rows) {
+      const v = fn(row[ci] ?? null);
+      const k = keyPart(v);
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { values: [v], rows: [] }));
+      g.rows.push(row);
+    }
+  } else {
+    for (const row of rows) {
+      const values = fns.map((fn, i) => fn(row[idx[i]!] ?? null));
+      const k = multiKey(values);
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { values, rows: [] }));
+      g.rows.push(row);
+    }
+  }
+  return [...groups.values()];
+}
+
+/** Encodes and uploads the rows as Parquet files; returns one descriptor per file (none for no rows). */
+export async function writeDataFiles(
+  store: ObjectStore,
+  table: IcebergTable,
+  rows: readonly Row[],
+  options: WriteDataFilesOptions = {},
+): Promise<DataFile[]> {
+  const maxRows = Math.max(1, options.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE);
+  const columns = table.schema.columns;
+  const out: DataFile[] = [];
+  let upload: Promise<void> = Promise.resolve();
+  for (const g of groupByPartition(table, rows)) {
+    const part = partitionPath(table.schema, table.spec, g.values);
+    const dir = `${table.keyPrefix}/data/${part === '' ? '' : part + '/'}`;
+    for (let start = 0; start < g.rows.length; start += maxRows) {
+      const end = Math.min(g.rows.length, start + maxRows);
+      const bytes = encodeParquet(columns, g.rows, { start, end, ...(options.compression ? { compression: options.compression } : {}) });
+      const stats = computeColumnStats(columns, g.rows, start, end);
+      const key = `${dir}${randomUUID()}.parquet`;
+      // Overlap the previous upload with this file's encoding, but keep at most one in flight.
+      await upload;
+      upload = store.put(key, bytes);
+      upload.catch(() => undefined); // surfaced by the next await; never an unhandled rejection
+      out.push({
+        path: store.uri(key),
+        fileFormat: 'PARQUET',
+        specId: table.spec.specId,
+        partition: g.values,
+        recordCount: end - start,
+        fileSizeInBytes: bytes.length,
+        valueCounts: stats.valueCounts,
+        nullValueCounts: stats.nullValueCounts,
+        ...(stats.nanValueCounts.size > 0 ? { nanValueCounts: stats.nanValueCounts } : {}),
+        lowerBounds: stats.lowerBounds,
+        upperBounds: stats.upperBounds,
+      });
+    }
+  }
+  await upload;
+  return out;
+}

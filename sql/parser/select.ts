@@ -1,0 +1,703 @@
+// The one adapter over node-sql-parser (PostgreSQL build): parses SELECT bodies and standalone
+// expressions (WHERE, WATERMARK, PREFETCH predicates) and converts the library's AST into ours.
+// Spans come from our own tokens: the text given to the library carries token markers (see
+// select-text.ts), numbers and keywords are found by a forward cursor, so every node points at
+// exact offsets in the file. Also repairs the library's operator precedence (it parses
+// `a AND b OR c` as `a AND (b OR c)`) by re-associating each unparenthesized operator run.
+// No binding here: names stay names.
+import nsp from 'node-sql-parser/build/postgresql.js';
+import type { BinaryOp, CallExpr, Expr, FromItem, Ident, Query, SelectItem, WindowFn } from '../ast.js';
+import { T } from '../../catalog/types.js';
+import type { Diagnostics } from '../diagnostic.js';
+import { isIntervalUnit } from '../durations.js';
+import type { Token } from '../lexer.js';
+import { describeToken, isPunct, isWord, matchingParen } from '../lexer.js';
+import type { SourceText, Span } from '../source.js';
+import type { EmittedText } from './select-text.js';
+import { emitText, markerIndex, tokenAtOffset } from './select-text.js';
+import { parseTypeAt } from './type-name.js';
+
+export interface ParseContext {
+  readonly src: SourceText;
+  readonly tokens: readonly Token[];
+  readonly diags: Diagnostics;
+}
+
+const parser = new nsp.Parser();
+const OPTIONS = { database: 'postgresql' };
+
+type Node = { readonly type?: unknown; readonly [k: string]: unknown };
+const obj = (x: unknown): Node | undefined => (x !== null && typeof x === 'object' && !Array.isArray(x) ? (x as Node) : undefined);
+const arr = (x: unknown): readonly unknown[] => (Array.isArray(x) ? x : []);
+const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
+
+/** Runs the library; on failure reports a syntax error at the token it stopped on. */
+function runParser(ctx: ParseContext, e: EmittedText, from: number, to: number): Node | undefined {
+  try {
+    const r: unknown = parser.astify(e.text, OPTIONS);
+    const ast = obj(Array.isArray(r) ? r[0] : r);
+    if (ast && ast.type === 'select') return ast;
+  } catch (err) {
+    const offset = (err as { location?: { start?: { offset?: number } } }).location?.start?.offset;
+    const at = offset === undefined ? from : tokenAtOffset(e, offset);
+    const tok = at === undefined ? undefined : ctx.tokens[at];
+    const last = ctx.tokens[Math.max(from, Math.min(to, e.end) - 1)]!;
+    const span: Span =
+      tok === undefined
+        ? { path: ctx.src.path, start: last.end, end: last.end }
+        : { path: ctx.src.path, start: tok.start, end: tok.end };
+    ctx.diags.error('syntax-error', tok === undefined ? 'unexpected end of query' : `unexpected ${describeToken(tok)}`, span);
+    return undefined;
+  }
+  const t = ctx.tokens[from]!;
+  ctx.diags.error('syntax-error', 'expected a SELECT query', { path: ctx.src.path, start: t.start, end: t.end });
+  return undefined;
+}
+
+/** Parses tokens [from, to) as a SELECT query (to excludes the statement's ';'). */
+export function parseQuery(ctx: ParseContext, from: number, to: number): Query | undefined {
+  const errors = ctx.diags.errorCount;
+  const emitted = emitText(ctx.tokens, from, to, ctx.src.path);
+  const ast = runParser(ctx, emitted, from, to);
+  if (!ast) return undefined;
+  const q = new Converter(ctx, from, emitted.end).query(ast, emitted);
+  return ctx.diags.errorCount === errors ? q : undefined;
+}
+
+/** Parses tokens [from, to) as one scalar expression. */
+export function parseExpression(ctx: ParseContext, from: number, to: number): Expr | undefined {
+  const errors = ctx.diags.errorCount;
+  if (from >= to) {
+    const t = ctx.tokens[from]!;
+    ctx.diags.error('syntax-error', `expected an expression, found ${describeToken(t)}`, { path: ctx.src.path, start: t.start, end: t.end });
+    return undefined;
+  }
+  const emitted = emitText(ctx.tokens, from, to, ctx.src.path, 'SELECT ');
+  if (emitted.cut.length > 0) {
+    const c = emitted.cut[0]!;
+    ctx.diags.error('syntax-error', `unexpected ${c.what} in an expression`, c.span);
+    return undefined;
+  }
+  const ast = runParser(ctx, emitted, from, to);
+  if (!ast) return undefined;
+  const cols = arr(ast.columns);
+  const alias = markerIndex(obj(cols[0])?.as);
+  if (cols.length !== 1 || ast.from || alias !== undefined || obj(obj(cols[0])?.expr)?.column === '*') {
+    const at = alias ?? from;
+    const t = ctx.tokens[at]!;
+    ctx.diags.error('syntax-error', `unexpected ${describeToken(t)} in an expression`, { path: ctx.src.path, start: t.start, end: t.end });
+    return undefined;
+  }
+  const e = new Converter(ctx, from, to).expr(obj(cols[0])?.expr);
+  return ctx.diags.errorCount === errors ? e : undefined;
+}
+
+// PostgreSQL precedence of binary operators (higher binds tighter); NOT is prefix at 3.
+const INFIX_PREC: Readonly<Record<string, number>> = {
+  OR: 1, AND: 2, IS: 4, 'IS NOT': 4,
+  '=': 5, '<>': 5, '!=': 5, '<': 5, '<=': 5, '>': 5, '>=': 5,
+  LIKE: 6, 'NOT LIKE': 6, ILIKE: 6, 'NOT ILIKE': 6, IN: 6, 'NOT IN': 6, BETWEEN: 6, 'NOT BETWEEN': 6,
+  '||': 7, '+': 8, '-': 8, '*': 9, '/': 9, '%': 9,
+};
+/** Operators whose right side is one fixed operand (a list, a NULL/TRUE/FALSE keyword). */
+const ATOM_RIGHT = new Set(['IS', 'IS NOT', 'IN', 'NOT IN', 'BETWEEN', 'NOT BETWEEN']);
+const PREFIX_PREC: Readonly<Record<string, number>> = { NOT: 3, '-': 10, '+': 10 };
+const SIMPLE_BINARY: Readonly<Record<string, BinaryOp>> = {
+  OR: 'or', AND: 'and', '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
+  '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '||': '||', LIKE: 'like', 'NOT LIKE': 'not like',
+};
+const FIXED = Symbol('fixed');
+const PROCESSING_TIME = new Set(['current_timestamp', 'current_date', 'current_time', 'localtimestamp', 'localtime', 'now']);
+
+type RunItem = { k: 'atom'; n: unknown } | { k: 'op'; op: string; n: Node } | { k: 'prefix'; op: string };
+
+const isNotCall = (n: Node): boolean =>
+  n.type === 'function' && fnName(n) === 'not' && arr(obj(n.args)?.value).length === 1;
+
+function fnName(n: Node): string {
+  const name = obj(n.name);
+  const parts = name ? arr(name.name) : [];
+  const last = obj(parts[parts.length - 1]);
+  return (str(last?.value) ?? str(n.name) ?? '').toLowerCase();
+}
+
+/** Flattens an operator run in source order; parenthesized sub-expressions stay atoms. */
+function flatten(n: unknown, out: RunItem[], root: boolean): void {
+  const node = obj(n);
+  if (node && (root || !node.parentheses)) {
+    const op = typeof node.operator === 'string' ? node.operator.toUpperCase() : '';
+    if (node.type === 'binary_expr' && INFIX_PREC[op] !== undefined) {
+      flatten(node.left, out, false);
+      out.push({ k: 'op', op, n: node });
+      if (ATOM_RIGHT.has(op)) out.push({ k: 'atom', n: node.right });
+      else flatten(node.right, out, false);
+      return;
+    }
+    if (node.type === 'unary_expr' && PREFIX_PREC[op] !== undefined) {
+      out.push({ k: 'prefix', op });
+      flatten(node.expr, out, false);
+      return;
+    }
+    if (isNotCall(node)) {
+      out.push({ k: 'prefix', op: 'NOT' });
+      out.push({ k: 'atom', n: arr(obj(node.args)?.value)[0] });
+      return;
+    }
+  }
+  out.push({ k: 'atom', n });
+}
+
+/** Rebuilds a flattened run with PostgreSQL precedence (left-associative). */
+function rebuild(items: readonly RunItem[]): unknown {
+  let k = 0;
+  const parse = (minPrec: number): unknown => {
+    let left: unknown;
+    const first = items[k];
+    if (first?.k === 'prefix') {
+      k++;
+      left = { type: 'unary_expr', operator: first.op, expr: parse(PREFIX_PREC[first.op]!), [FIXED]: true };
+    } else {
+      k++;
+      left = first?.k === 'atom' ? first.n : first?.k === 'op' ? first.n : undefined;
+    }
+    for (;;) {
+      const it = items[k];
+      if (it?.k !== 'op') break;
+      const prec = INFIX_PREC[it.op]!;
+      if (prec < minPrec) break;
+      k++;
+      let right: unknown;
+      if (ATOM_RIGHT.has(it.op)) {
+        const r = items[k++];
+        right = r?.k === 'atom' ? r.n : undefined;
+      } else right = parse(prec + 1);
+      left = { ...it.n, operator: it.op, left, right, [FIXED]: true };
+    }
+    return left;
+  };
+  return parse(0);
+}
+
+class Converter {
+  private pos: number;
+
+  constructor(
+    private readonly ctx: ParseContext,
+    from: number,
+    private readonly limit: number,
+  ) {
+    this.pos = from;
+  }
+
+  // ---------- token helpers ----------
+
+  private get path(): string {
+    return this.ctx.src.path;
+  }
+
+  private tok(i: number): Token {
+    return this.ctx.tokens[i] ?? this.ctx.tokens[this.ctx.tokens.length - 1]!;
+  }
+
+  private span(a: number, b: number): Span {
+    return { path: this.path, start: this.tok(a).start, end: this.tok(b).end };
+  }
+
+  private join(a: Span, b: Span): Span {
+    return { path: this.path, start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+  }
+
+  private here(): Span {
+    return this.span(Math.min(this.pos, this.limit), Math.min(this.pos, this.limit));
+  }
+
+  private seek(pred: (t: Token, i: number) => boolean): number {
+    for (let i = this.pos; i < this.limit; i++) if (pred(this.tok(i), i)) return i;
+    return -1;
+  }
+
+  private take(i: number): void {
+    if (i + 1 > this.pos) this.pos = i + 1;
+  }
+
+  /** Identifier from a marker (or, for words the library saw verbatim, the next such word). */
+  private ident(marker: unknown): Ident | undefined {
+    let i = markerIndex(marker);
+    if (i === undefined) {
+      const word = str(marker)?.toLowerCase();
+      if (word === undefined) return undefined;
+      i = this.seek((t) => t.kind === 'word' && t.key === word);
+      if (i < 0) return undefined;
+    }
+    const t = this.tok(i);
+    if (t.kind !== 'word' && t.kind !== 'quoted') return undefined;
+    this.take(i);
+    return { name: t.kind === 'quoted' ? t.value : t.key, quoted: t.kind === 'quoted', span: this.span(i, i) };
+  }
+
+  private unsupported(what: string, span: Span = this.here()): Expr {
+    return { kind: 'unsupported', what, span };
+  }
+
+  private syntax(message: string, span: Span): void {
+    this.ctx.diags.error('syntax-error', message, span);
+  }
+
+  // ---------- queries ----------
+
+  query(ast: Node, emitted: EmittedText): Query {
+    const first = this.pos;
+    const unsupported: { what: string; span: Span }[] = [];
+    if (obj(ast.distinct)?.type) {
+      const d = this.seek((t) => t.key === 'distinct');
+      unsupported.push({ what: 'SELECT DISTINCT', span: d >= 0 ? this.span(d, d) : this.here() });
+    }
+    const items = arr(ast.columns).map((c) => this.selectItem(obj(c) ?? {}));
+    const from: FromItem[] = [];
+    const fromNodes = arr(ast.from);
+    fromNodes.forEach((f, i) => {
+      const item = this.fromItem(obj(f) ?? {}, i, unsupported);
+      if (item) from.push(item);
+    });
+    const where = ast.where ? this.expr(ast.where) : undefined;
+    const group = obj(ast.groupby);
+    const groupBy = (group ? arr(group.columns) : arr(ast.groupby)).map((g) => this.expr(g));
+    const having = ast.having ? this.expr(ast.having) : undefined;
+    for (const c of emitted.cut) unsupported.push(c);
+    const last = Math.max(first, emitted.end - 1);
+    return {
+      kind: 'select',
+      items,
+      from,
+      ...(where ? { where } : {}),
+      groupBy,
+      ...(having ? { having } : {}),
+      unsupported,
+      span: this.span(first, last),
+    };
+  }
+
+  private selectItem(c: Node): SelectItem {
+    const e = obj(c.expr) ?? {};
+    if (e.type === 'column_ref' && e.column === '*') {
+      const qualifier = this.ident(typeof e.table === 'string' ? e.table : obj(e.table)?.value);
+      const star = this.seek((t) => isPunct(t, '*'));
+      if (star >= 0) this.take(star);
+      const span = star >= 0 ? this.span(star, star) : this.here();
+      return { kind: 'star', ...(qualifier ? { qualifier } : {}), span: qualifier ? this.join(qualifier.span, span) : span };
+    }
+    const expr = this.expr(e);
+    const alias = c.as ? this.ident(c.as) : undefined;
+    return { kind: 'expr', expr, ...(alias ? { alias } : {}), span: alias ? this.join(expr.span, alias.span) : expr.span };
+  }
+
+  private fromItem(f: Node, index: number, unsupported: { what: string; span: Span }[]): FromItem | undefined {
+    const startSpan = this.here();
+    if (f.join || index > 0) {
+      const j = this.seek((t) => t.key === 'join' || isPunct(t, ','));
+      unsupported.push({ what: 'joins', span: j >= 0 ? this.span(j, j) : startSpan });
+      this.skipFromItem(f);
+      return undefined;
+    }
+    const expr = obj(f.expr);
+    if (expr && (expr.ast || expr.type === 'select' || obj(expr.ast))) {
+      const p = this.seek((t) => isPunct(t, '('));
+      unsupported.push({ what: 'subqueries', span: p >= 0 ? this.span(p, p) : startSpan });
+      this.skipFromItem(f);
+      return undefined;
+    }
+    if (expr && expr.type === 'function') return this.windowItem(expr, f.as);
+    const name = this.ident(f.table);
+    if (!name) {
+      unsupported.push({ what: 'this FROM item', span: startSpan });
+      return undefined;
+    }
+    if (f.db) {
+      unsupported.push({ what: 'qualified names', span: name.span });
+      return undefined;
+    }
+    const alias = f.as ? this.ident(f.as) : undefined;
+    return { kind: 'table', name, ...(alias ? { alias } : {}), span: alias ? this.join(name.span, alias.span) : name.span };
+  }
+
+  /** Moves the cursor past a FROM item we do not convert. */
+  private skipFromItem(f: Node): void {
+    for (const k of ['db', 'table', 'as']) {
+      const i = markerIndex(f[k]);
+      if (i !== undefined) this.take(i);
+    }
+  }
+
+  private windowItem(fn: Node, aliasMarker: unknown): FromItem | undefined {
+    const name = fnName(fn);
+    const at = this.seek((t, i) => t.kind === 'word' && t.key === name && isPunct(this.tok(i + 1), '('));
+    const nameSpan = at >= 0 ? this.span(at, at) : this.here();
+    if (name !== 'tumble' && name !== 'hop' && name !== 'session') {
+      this.ctx.diags.error('unsupported', `table function '${name}' is not supported`, nameSpan, {
+        help: ['window table functions are TUMBLE(source, time_col, size), HOP(source, time_col, slide, size) and SESSION(source, time_col, gap)'],
+      });
+      return undefined;
+    }
+    const close = at >= 0 ? matchingParen(this.ctx.tokens, at + 1) : this.pos;
+    this.take(at + 1);
+    const args = arr(obj(fn.args)?.value);
+    const arity = name === 'hop' ? 4 : 3;
+    const usage =
+      name === 'tumble' ? 'tumble(source, time_col, size)' : name === 'hop' ? 'hop(source, time_col, slide, size)' : 'session(source, time_col, gap)';
+    const first = obj(args[0]);
+    const input =
+      first?.type === 'column_ref' && !first.table ? this.ident(obj(obj(first.column)?.expr)?.value ?? first.column) : undefined;
+    if (!input || args.length !== arity) {
+      this.syntax(`${name}() takes ${arity} arguments: ${usage}`, nameSpan);
+      this.take(close);
+      return undefined;
+    }
+    const time = this.expr(args[1]);
+    const rest = args.slice(2).map((a) => this.expr(a));
+    this.take(close);
+    const alias = aliasMarker ? this.ident(aliasMarker) : undefined;
+    const span = this.span(at, close);
+    return {
+      kind: 'window',
+      fn: name as WindowFn,
+      input,
+      time,
+      args: rest,
+      ...(alias ? { alias } : {}),
+      fnSpan: nameSpan,
+      span: alias ? this.join(span, alias.span) : span,
+    };
+  }
+
+  // ---------- expressions ----------
+
+  expr(n: unknown): Expr {
+    const node = obj(n);
+    if (!node) return this.unsupported('this expression');
+    if (node[FIXED]) return this.operator(node);
+    const op = typeof node.operator === 'string' ? node.operator.toUpperCase() : '';
+    if (
+      (node.type === 'binary_expr' && INFIX_PREC[op] !== undefined) ||
+      (node.type === 'unary_expr' && PREFIX_PREC[op] !== undefined) ||
+      isNotCall(node)
+    ) {
+      const items: RunItem[] = [];
+      flatten(node, items, true);
+      const root = obj(rebuild(items));
+      return root?.[FIXED] ? this.operator(root) : this.unsupported('this expression');
+    }
+    if (node.ast || node.type === 'select') return this.unsupported('subqueries', this.skipParens());
+    switch (node.type) {
+      case 'column_ref':
+        return this.column(node);
+      case 'double_quote_string': {
+        // the library reads SUBSTRING's first argument as a string: it is our identifier marker
+        const id = this.ident(node.value);
+        return id ? { kind: 'column', name: id, span: id.span } : this.unsupported('this expression');
+      }
+      case 'number':
+      case 'bigint':
+        return this.number(node);
+      case 'single_quote_string':
+      case 'string':
+      case 'natural_string': {
+        const i = markerIndex(node.value);
+        if (i === undefined) return this.unsupported('this literal');
+        this.take(i);
+        return { kind: 'string', value: this.tok(i).value, span: this.span(i, i) };
+      }
+      case 'bool': {
+        const i = this.seek((t) => t.key === 'true' || t.key === 'false');
+        this.take(i);
+        return { kind: 'boolean', value: node.value === true, span: i >= 0 ? this.span(i, i) : this.here() };
+      }
+      case 'null': {
+        const i = this.seek((t) => t.key === 'null');
+        this.take(i);
+        return { kind: 'null', span: i >= 0 ? this.span(i, i) : this.here() };
+      }
+      case 'timestamp':
+      case 'date':
+      case 'time':
+        return this.typedLiteral(node);
+      case 'interval':
+        return this.interval();
+      case 'function':
+        return this.call(node, fnName(node), arr(obj(node.args)?.value), false);
+      case 'aggr_func': {
+        const args = obj(node.args);
+        const inner = obj(args?.expr);
+        const star = inner?.type === 'star';
+        return this.call(node, (str(node.name) ?? '').toLowerCase(), star || !inner ? [] : [inner], star);
+      }
+      case 'cast':
+        return this.cast(node);
+      case 'case':
+        return this.caseExpr(node);
+      case 'extract':
+        return this.extract(node);
+      case 'expr_list':
+        return this.unsupported('row values', this.skipParens());
+      case 'binary_expr':
+      case 'unary_expr':
+        return this.operator(node);
+      case 'window_func':
+        return this.unsupported('window functions (OVER)', this.skipParens());
+      default:
+        return this.unsupported(`'${String(node.type)}' expressions`);
+    }
+  }
+
+  /** Span of the next parenthesized group (moving past it), for constructs we do not convert. */
+  private skipParens(): Span {
+    const open = this.seek((t) => isPunct(t, '('));
+    if (open < 0) return this.here();
+    const close = matchingParen(this.ctx.tokens, open);
+    this.take(close);
+    return this.span(open, close);
+  }
+
+  private operator(node: Node): Expr {
+    const op = String(node.operator).toUpperCase();
+    if (node.type === 'unary_expr') {
+      if (PREFIX_PREC[op] === undefined) return this.unsupported(`operator '${String(node.operator)}'`);
+      const at = this.seek((t) => (op === 'NOT' ? t.key === 'not' : isPunct(t, op)));
+      this.take(at);
+      const expr = this.expr(node.expr);
+      const span = at >= 0 ? this.join(this.span(at, at), expr.span) : expr.span;
+      const uop = op === 'NOT' ? 'not' : op === '-' ? '-' : '+';
+      // fold a sign into a numeric literal so '-2147483648' types as INT
+      if (uop === '-' && expr.kind === 'number' && !expr.text.startsWith('-'))
+        return { kind: 'number', text: '-' + expr.text, span };
+      return { kind: 'unary', op: uop, expr, span };
+    }
+    const left = this.expr(node.left);
+    if (op === 'IS' || op === 'IS NOT') {
+      const right = obj(node.right);
+      const test = right?.type === 'null' ? 'null' : right?.type === 'bool' ? (right.value === true ? 'true' : 'false') : undefined;
+      const at = this.seek((t) => t.key === 'null' || t.key === 'true' || t.key === 'false' || t.key === 'unknown');
+      this.take(at);
+      const span = at >= 0 ? this.join(left.span, this.span(at, at)) : left.span;
+      if (!test) return this.unsupported(`IS ${op === 'IS NOT' ? 'NOT ' : ''}with this operand`, span);
+      return { kind: 'is', expr: left, test, negated: op === 'IS NOT', span };
+    }
+    if (op === 'IN' || op === 'NOT IN') {
+      const values = arr(obj(node.right)?.value);
+      if (values.some((v) => obj(v)?.ast)) return this.unsupported('subqueries', this.join(left.span, this.skipParens()));
+      const list = values.map((v) => this.expr(v));
+      const close = this.seek((t) => isPunct(t, ')'));
+      this.take(close);
+      const end = close >= 0 ? this.span(close, close) : (list[list.length - 1]?.span ?? left.span);
+      return { kind: 'in', expr: left, list, negated: op === 'NOT IN', span: this.join(left.span, end) };
+    }
+    if (op === 'BETWEEN' || op === 'NOT BETWEEN') {
+      const [lo, hi] = arr(obj(node.right)?.value);
+      const low = this.expr(lo);
+      const high = this.expr(hi);
+      return { kind: 'between', expr: left, low, high, negated: op === 'NOT BETWEEN', span: this.join(left.span, high.span) };
+    }
+    const right = this.expr(node.right);
+    const span = this.join(left.span, right.span);
+    const bop = SIMPLE_BINARY[op];
+    if (!bop) return this.unsupported(`operator '${String(node.operator)}'`, span);
+    return { kind: 'binary', op: bop, left, right, span };
+  }
+
+  private column(node: Node): Expr {
+    if (node.column === '*') return this.unsupported("'*' here");
+    if (node.schema) return this.unsupported('three-part names');
+    const tableMarker = typeof node.table === 'string' ? node.table : obj(node.table)?.value;
+    const table = tableMarker === undefined || tableMarker === null ? undefined : this.ident(tableMarker);
+    const colNode = obj(node.column);
+    const name = this.ident(colNode ? obj(colNode.expr)?.value ?? colNode.value : node.column);
+    if (!name) {
+      const word = str(obj(colNode?.expr)?.value) ?? 'this column';
+      return this.unsupported(`'${word.toLowerCase()}'`);
+    }
+    if (PROCESSING_TIME.has(name.name) && !name.quoted)
+      return this.unsupported(`'${name.name}' (processing time)`, name.span);
+    return { kind: 'column', ...(table ? { table } : {}), name, span: table ? this.join(table.span, name.span) : name.span };
+  }
+
+  private number(node: Node): Expr {
+    const i = this.seek((t) => t.kind === 'number');
+    if (i < 0) return this.unsupported('this number');
+    this.take(i);
+    const v = node.value;
+    const negative = (typeof v === 'number' && v < 0) || (typeof v === 'string' && v.startsWith('-'));
+    if (negative && isPunct(this.tok(i - 1), '-'))
+      return { kind: 'number', text: '-' + this.tok(i).text, span: this.span(i - 1, i) };
+    return { kind: 'number', text: this.tok(i).text, span: this.span(i, i) };
+  }
+
+  private typedLiteral(node: Node): Expr {
+    const i = markerIndex(node.value);
+    if (i === undefined) return this.unsupported('this literal');
+    this.take(i);
+    const kw = this.tok(i - 1);
+    const span = this.span(i - 1, i);
+    const value = this.tok(i).value;
+    switch (kw.key) {
+      case 'date':
+        return { kind: 'typed-literal', type: T.date, value, span };
+      case 'timestamp':
+        return { kind: 'typed-literal', type: T.timestamp(6), value, span };
+      case 'timestamptz':
+        return { kind: 'typed-literal', type: T.timestamptz(6), value, span };
+      default:
+        return this.unsupported(`${kw.text.toUpperCase()} literals`, span);
+    }
+  }
+
+  private interval(): Expr {
+    const at = this.seek((t) => t.key === 'interval');
+    if (at < 0) return this.unsupported('this interval');
+    const v = this.tok(at + 1);
+    const u = this.tok(at + 2);
+    const hasUnit = at + 2 < this.limit && u.kind === 'word' && u.key.length > 2 && isIntervalUnit(u.key);
+    const last = hasUnit ? at + 2 : at + 1;
+    this.take(last);
+    return {
+      kind: 'interval',
+      value: v.kind === 'string' ? v.value : v.text,
+      ...(hasUnit ? { unit: u.key } : {}),
+      span: this.span(at, last),
+    };
+  }
+
+  private call(node: Node, name: string, args: readonly unknown[], star: boolean): Expr {
+    if (PROCESSING_TIME.has(name)) {
+      const at = this.seek((t) => t.key === name);
+      this.take(at);
+      let span = at >= 0 ? this.span(at, at) : this.here();
+      if (isPunct(this.tok(at + 1), '(')) {
+        const close = matchingParen(this.ctx.tokens, at + 1);
+        this.take(close);
+        span = this.span(at, close);
+      }
+      return this.unsupported(`'${name}' (processing time)`, span);
+    }
+    if (name === 'exists' || name === 'any' || name === 'all' || name === 'some') return this.unsupported('subqueries', this.skipParens());
+    const at = this.seek((t, i) => t.kind === 'word' && t.key === name && isPunct(this.tok(i + 1), '('));
+    if (at < 0) return this.unsupported(`'${name}'`);
+    const open = at + 1;
+    const close = matchingParen(this.ctx.tokens, open);
+    const distinct = isWord(this.tok(open + 1), 'distinct');
+    this.take(open);
+    if (node.over) {
+      this.take(close);
+      return this.unsupported('window functions (OVER)', this.span(at, close));
+    }
+    let converted: Expr[];
+    let fn = name;
+    if (name === 'trim') [fn, converted] = this.trimArgs(args);
+    else converted = args.map((a) => this.expr(a));
+    this.take(close);
+    let end = close;
+    let filter: Expr | undefined;
+    if (isWord(this.tok(close + 1), 'filter') && isPunct(this.tok(close + 2), '(')) {
+      const fclose = matchingParen(this.ctx.tokens, close + 2);
+      if (!isWord(this.tok(close + 3), 'where')) {
+        this.syntax('expected WHERE in FILTER (WHERE ...)', this.span(close + 3, close + 3));
+      } else {
+        filter = parseExpression(this.ctx, close + 4, fclose);
+      }
+      end = fclose;
+      this.take(fclose);
+    }
+    const call: CallExpr = {
+      kind: 'call',
+      name: fn,
+      nameSpan: this.span(at, at),
+      args: converted,
+      star,
+      distinct,
+      ...(filter ? { filter } : {}),
+      span: this.span(at, end),
+    };
+    return call;
+  }
+
+  /** TRIM([BOTH|LEADING|TRAILING] [chars] FROM s) and TRIM(s[, chars]) -> trim/ltrim/rtrim(s[, chars]). */
+  private trimArgs(args: readonly unknown[]): [string, Expr[]] {
+    let fn = 'trim';
+    const rest: unknown[] = [];
+    let fromAt = -1;
+    for (const a of args) {
+      const n = obj(a);
+      if (n?.type === 'origin') {
+        const v = String(n.value).toLowerCase();
+        if (v === 'leading') fn = 'ltrim';
+        else if (v === 'trailing') fn = 'rtrim';
+        else if (v === 'from') fromAt = rest.length;
+        continue;
+      }
+      rest.push(a);
+    }
+    const converted = rest.map((a) => this.expr(a));
+    if (fromAt < 0) return [fn, converted];
+    const chars = converted.slice(0, fromAt);
+    const subject = converted.slice(fromAt);
+    return [fn, [...subject, ...chars]];
+  }
+
+  private cast(node: Node): Expr {
+    const target = (at: number, end: number): { t?: ReturnType<typeof parseTypeAt>; end: number } => {
+      const t = parseTypeAt(this.ctx.tokens, at, end, this.path);
+      if (t.error) this.ctx.diags.error(t.error.message.startsWith('unknown type') ? 'unknown-type' : 'syntax-error', t.error.message, t.error.span);
+      return { t, end: t.next - 1 };
+    };
+    if (node.symbol === '::') {
+      const expr = this.expr(node.expr);
+      const dc = this.seek((t) => isPunct(t, '::'));
+      if (dc < 0) return expr;
+      const { t, end } = target(dc + 1, this.limit);
+      this.take(end);
+      if (!t?.type) return this.unsupported('this cast', this.span(dc, end));
+      return { kind: 'cast', expr, type: t.type, span: this.join(expr.span, t.type.span) };
+    }
+    const at = this.seek((t) => t.key === 'cast');
+    if (at < 0) return this.unsupported('this cast');
+    const close = matchingParen(this.ctx.tokens, at + 1);
+    this.take(at + 1);
+    const expr = this.expr(node.expr);
+    const as = this.seek((t) => t.key === 'as');
+    const { t } = as >= 0 ? target(as + 1, close) : { t: undefined };
+    this.take(close);
+    if (!t?.type) return this.unsupported('this cast', this.span(at, close));
+    return { kind: 'cast', expr, type: t.type, span: this.span(at, close) };
+  }
+
+  private caseExpr(node: Node): Expr {
+    const at = this.seek((t) => t.key === 'case');
+    this.take(at);
+    const operand = node.expr ? this.expr(node.expr) : undefined;
+    const whens: { when: Expr; then: Expr }[] = [];
+    let otherwise: Expr | undefined;
+    for (const a of arr(node.args)) {
+      const arm = obj(a);
+      if (arm?.type === 'when') whens.push({ when: this.expr(arm.cond), then: this.expr(arm.result) });
+      else if (arm?.type === 'else') otherwise = this.expr(arm.result);
+    }
+    const end = this.seek((t) => t.key === 'end');
+    this.take(end);
+    return {
+      kind: 'case',
+      ...(operand ? { operand } : {}),
+      whens,
+      ...(otherwise ? { else: otherwise } : {}),
+      span: this.span(at >= 0 ? at : this.pos, end >= 0 ? end : this.pos),
+    };
+  }
+
+  private extract(node: Node): Expr {
+    const at = this.seek((t) => t.key === 'extract');
+    if (at < 0) return this.unsupported('this EXTRACT');
+    const close = matchingParen(this.ctx.tokens, at + 1);
+    const field = this.tok(at + 2);
+    this.take(at + 2);
+    const expr = this.expr(obj(node.args)?.source);
+    this.take(close);
+    return { kind: 'extract', field: field.kind === 'string' ? field.value.toLowerCase() : field.key, expr, span: this.span(at, close) };
+  }
+}

@@ -1,0 +1,62 @@
+// WatermarkTracker: max(event time) over inserts and retractions minus the delay, NULL times
+// ignored, never backwards, forwarded only between events (flushWatermark), snapshot/restore.
+import { describe, expect, it } from 'vitest';
+import type { Row } from '../../engine/core/value.js';
+import { WatermarkTracker } from '../../engine/ops/watermark.js';
+
+function make() {
+  const log: (string | [Row, number])[] = [];
+  const t = new WatermarkTracker(
+    'src/watermark',
+    { change: (r, w) => log.push([r, w]), watermark: (x) => log.push(`wm ${x}`) },
+    { late() {} },
+    { timeColumn: 1, delay: 5 },
+  );
+  return { t, log };
+}
+
+describe('WatermarkTracker', () => {
+  it('is -Infinity before any row and max - delay after', () => {
+    const { t, log } = make();
+    expect(t.current).toBe(Number.NEGATIVE_INFINITY);
+    t.flushWatermark();
+    expect(log).toEqual([]);
+    t.onChange(['a', 100], 1);
+    t.onChange(['b', null], 1);
+    t.onChange(['c', 90], -1);
+    expect(t.current).toBe(95);
+    t.flushWatermark();
+    expect(log).toEqual([[['a', 100], 1], [['b', null], 1], [['c', 90], -1], 'wm 95']);
+  });
+
+  it('counts retractions, never moves backwards and forwards only advances', () => {
+    const { t, log } = make();
+    t.onChange(['a', 50], 1);
+    t.flushWatermark();
+    t.onChange(['a', 120], -1);
+    t.flushWatermark();
+    t.onChange(['a', 60], 1);
+    t.flushWatermark();
+    t.onWatermark(10);
+    expect(t.current).toBe(115);
+    expect(log.filter((x) => typeof x === 'string')).toEqual(['wm 45', 'wm 115']);
+    t.onWatermark(Number.POSITIVE_INFINITY);
+    expect(log.at(-1)).toBe('wm Infinity');
+  });
+
+  it('snapshot/restore keeps the max; after end of input the finite watermark is persisted', () => {
+    const { t } = make();
+    t.observe(['x', 1000]);
+    t.flushWatermark();
+    t.onWatermark(Number.POSITIVE_INFINITY);
+    const snap = JSON.parse(JSON.stringify(t.snapshot())) as unknown;
+    const b = make();
+    b.t.restore(snap);
+    expect(b.t.current).toBe(995);
+    b.t.flushWatermark();
+    expect(b.log).toEqual([]);
+    b.t.onChange(['y', 1010], 1);
+    b.t.flushWatermark();
+    expect(b.log.at(-1)).toBe('wm 1005');
+  });
+});
