@@ -35,6 +35,7 @@ export {
 } from './iceberg/partition.js';
 export type { DataFile } from './iceberg/data-file.js';
 export { computeColumnStats, DEFAULT_BOUND_TRUNCATE, type ColumnStats } from './iceberg/column-stats.js';
+export { columnBatchFromRows, type ColumnBatch } from './iceberg/column-batch.js';
 export { decodeSingleValue, encodeSingleValue } from './iceberg/single-value.js';
 export { comparatorFor, compareBytes, compareUtf8 } from './iceberg/value-order.js';
 export { hashLong, hashString, hashDecimal, murmur3_32 } from './iceberg/murmur3.js';

@@ -302,6 +302,8 @@ export interface ExtractExpr {
 /** Syntax the parser recognised but this version does not plan (subqueries, OVER, ...). */
 export interface UnsupportedExpr {
   readonly kind: 'unsupported';
+  /** Noun phrase for "<what> is not supported", e.g. 'a subquery'. */
   readonly what: string;
+  readonly help?: string;
   readonly span: Span;
 }

@@ -1,7 +1,8 @@
 // Per-column metrics of a data file as Iceberg records them: value/null/NaN counts and lower/upper
 // bounds (Appendix D bytes; strings and binary truncated to 16 units with a correctly incremented
 // upper bound; NaN never a bound; zero bounds widened to cover -0.0/+0.0). Pure; no file I/O.
-import type { Row, Value } from '../types.js';
+import type { Value } from '../types.js';
+import type { ColumnBatch } from './column-batch.js';
 import type { IcebergColumn } from './schema.js';
 import { encodeSingleValue } from './single-value.js';
 import {
@@ -23,12 +24,12 @@ export interface ColumnStats {
 
 export const DEFAULT_BOUND_TRUNCATE = 16;
 
-/** Metrics of `rows[start..end)` for each column (column i is row position i). */
+/** Metrics of rows start..end of the batch, for each column (column c is batch.vectors[c]). */
 export function computeColumnStats(
   columns: readonly IcebergColumn[],
-  rows: readonly Row[],
+  batch: ColumnBatch,
   start = 0,
-  end = rows.length,
+  end = batch.length,
   truncateLength = DEFAULT_BOUND_TRUNCATE,
 ): ColumnStats {
   const stats: ColumnStats = {
@@ -39,6 +40,8 @@ export function computeColumnStats(
     upperBounds: new Map(),
   };
   columns.forEach((col, ci) => {
+    const vec: readonly Value[] | undefined = batch.vectors[ci];
+    if (!vec || vec.length < end) throw new Error(`column '${col.name}' has ${vec?.length ?? 0} values, need ${end}`);
     let nulls = 0;
     let nans = 0;
     let lo: Value = null;
@@ -48,7 +51,7 @@ export function computeColumnStats(
         let sawFalse = false;
         let sawTrue = false;
         for (let r = start; r < end; r++) {
-          const v = rows[r]![ci];
+          const v = vec[r];
           if (v === null || v === undefined) nulls++;
           else if (v) sawTrue = true;
           else sawFalse = true;
@@ -68,7 +71,7 @@ export function computeColumnStats(
         let max = -Infinity;
         let any = false;
         for (let r = start; r < end; r++) {
-          const v = rows[r]![ci] as number | null | undefined;
+          const v = vec[r] as number | null | undefined;
           if (v === null || v === undefined) nulls++;
           else if (v !== v) nans++;
           else {
@@ -90,7 +93,7 @@ export function computeColumnStats(
         let min: bigint | null = null;
         let max: bigint | null = null;
         for (let r = start; r < end; r++) {
-          const v = rows[r]![ci] as bigint | null | undefined;
+          const v = vec[r] as bigint | null | undefined;
           if (v === null || v === undefined) nulls++;
           else {
             if (min === null || v < min) min = v;
@@ -105,7 +108,7 @@ export function computeColumnStats(
         let min: string | null = null;
         let max: string | null = null;
         for (let r = start; r < end; r++) {
-          const v = rows[r]![ci] as string | null | undefined;
+          const v = vec[r] as string | null | undefined;
           if (v === null || v === undefined) nulls++;
           else {
             if (min === null || (v !== min && compareUtf8(v, min) < 0)) min = v;
@@ -120,7 +123,7 @@ export function computeColumnStats(
         let min: Uint8Array | null = null;
         let max: Uint8Array | null = null;
         for (let r = start; r < end; r++) {
-          const v = rows[r]![ci] as Uint8Array | null | undefined;
+          const v = vec[r] as Uint8Array | null | undefined;
           if (v === null || v === undefined) nulls++;
           else {
             if (min === null || compareBytes(v, min) < 0) min = v;

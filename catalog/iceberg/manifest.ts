@@ -149,29 +149,45 @@ function mapEntries<V>(m: ReadonlyMap<number, V> | undefined): { key: number; va
   return [...m.entries()].sort((a, b) => a[0] - b[0]).map(([key, value]) => ({ key, value }));
 }
 
+/** One entry to write. ADDED entries may leave snapshot id / sequence numbers null (inherited). */
+export interface ManifestEntryInput {
+  readonly status: number;
+  readonly snapshotId: bigint | null;
+  readonly sequenceNumber: number | null;
+  readonly fileSequenceNumber: number | null;
+  readonly dataFile: DataFile;
+}
+
 export interface ManifestWriteOptions {
   readonly schema: IcebergSchema;
   readonly spec: IcebergPartitionSpec;
-  readonly snapshotId: bigint;
-  readonly dataFiles: readonly DataFile[];
+  readonly entries: readonly ManifestEntryInput[];
   readonly codec?: AvroCodec;
 }
 
-/** A manifest whose entries are all ADDED data files (sequence numbers inherited). */
+/** ADDED entries for new data files of snapshot `snapshotId` (sequence numbers inherited). */
+export function addedEntries(snapshotId: bigint, files: readonly DataFile[]): ManifestEntryInput[] {
+  return files.map((dataFile) => ({ status: ENTRY_STATUS.ADDED, snapshotId, sequenceNumber: null, fileSequenceNumber: null, dataFile }));
+}
+
+/** A data manifest (one partition spec) holding the given entries. */
 export function writeManifest(o: ManifestWriteOptions): Uint8Array {
   const types = specFieldTypes(o.schema, o.spec);
   const partTypes = o.spec.fields.map((f, i) => ({ name: f.name, fieldId: f.fieldId, type: types[i]!.resultType }));
-  const records = o.dataFiles.map((f) => {
+  const records = o.entries.map((e) => {
+    const f = e.dataFile;
     if (f.specId !== o.spec.specId) throw new Error(`data file ${f.path} has spec ${f.specId}, the table's is ${o.spec.specId}`);
     if (f.partition.length !== partTypes.length)
       throw new Error(`data file ${f.path} has ${f.partition.length} partition values, spec has ${partTypes.length}`);
+    if (e.status !== ENTRY_STATUS.ADDED && (e.snapshotId === null || e.sequenceNumber === null || e.fileSequenceNumber === null))
+      throw new Error(`manifest entry for ${f.path}: EXISTING/DELETED entries need explicit snapshot id and sequence numbers`);
     const partition: Record<string, unknown> = {};
     partTypes.forEach((p, i) => (partition[p.name] = partitionAvroValue(p.type, f.partition[i] ?? null)));
     return {
-      status: ENTRY_STATUS.ADDED,
-      snapshot_id: o.snapshotId,
-      sequence_number: null,
-      file_sequence_number: null,
+      status: e.status,
+      snapshot_id: e.snapshotId,
+      sequence_number: e.sequenceNumber,
+      file_sequence_number: e.fileSequenceNumber,
       data_file: {
         content: 0,
         file_path: f.path,

@@ -7,7 +7,8 @@ import type { ObjectStore } from '../store/object-store.js';
 import type { Schema, Value } from '../types.js';
 import type { DataFile } from './data-file.js';
 import { parseJsonLossless, stringifyJson } from './json.js';
-import { ENTRY_STATUS, partitionSummaries, readManifest, writeManifest } from './manifest.js';
+import { addedEntries, ENTRY_STATUS, partitionSummaries, readManifest, writeManifest } from './manifest.js';
+import { DEFAULT_MIN_COUNT_TO_MERGE, mergeManifests } from './manifest-merge.js';
 import { readManifestList, writeManifestList, type ManifestFile } from './manifest-list.js';
 import { buildPartitionSpec, type IcebergPartitionSpec } from './partition.js';
 import { buildIcebergSchema, type IcebergSchema } from './schema.js';
@@ -102,7 +103,8 @@ export class IcebergTable {
     return uri.slice(root.length);
   }
 
-  private async read(uri: string): Promise<Uint8Array> {
+  /** Bytes of an object referenced by a full URI in this table's metadata. */
+  async readUri(uri: string): Promise<Uint8Array> {
     const bytes = await this.store.get(this.keyOf(uri));
     if (!bytes) throw new Error(`${this.qualifiedName}: ${uri} is missing`);
     return bytes;
@@ -111,7 +113,7 @@ export class IcebergTable {
   /** Manifests (data and delete) of the current snapshot; [] for an empty table. */
   async manifests(): Promise<ManifestFile[]> {
     const snap = this.currentSnapshot;
-    return snap ? readManifestList(await this.read(snap.manifestList)) : [];
+    return snap ? readManifestList(await this.readUri(snap.manifestList)) : [];
   }
 
   /** Data files of the current snapshot (entries ADDED or EXISTING of data manifests). */
@@ -119,7 +121,7 @@ export class IcebergTable {
     const manifests = (await this.manifests()).filter((m) => m.content === 0);
     const lists = await Promise.all(
       manifests.map(async (m) => {
-        const entries = readManifest(await this.read(m.manifestPath), this.schema, this.spec);
+        const entries = readManifest(await this.readUri(m.manifestPath), this.schema, this.spec);
         return entries.filter((e) => e.status !== ENTRY_STATUS.DELETED && e.content === 0).map((e) => e.dataFile);
       }),
     );
@@ -262,12 +264,13 @@ export async function commitAppend(
   const snapshotId = newSnapshotId(table);
   const sequenceNumber = table.metadata.lastSequenceNumber + 1;
   const nowMs = Math.max(Date.now(), table.metadata.lastUpdatedMs);
+  const commitUuid = randomUUID();
   const written: string[] = [];
 
   const manifests: ManifestFile[] = [];
   if (dataFiles.length > 0) {
-    const bytes = writeManifest({ schema: table.schema, spec: table.spec, snapshotId, dataFiles });
-    const key = `${prefix}/metadata/${randomUUID()}-m0.avro`;
+    const bytes = writeManifest({ schema: table.schema, spec: table.spec, entries: addedEntries(snapshotId, dataFiles) });
+    const key = `${prefix}/metadata/${commitUuid}-m0.avro`;
     await store.put(key, bytes);
     written.push(key);
     manifests.push({
@@ -288,10 +291,27 @@ export async function commitAppend(
       keyMetadata: null,
     });
   }
-  manifests.push(...(await table.manifests()));
+  const carried = await table.manifests();
+  if (table.properties['commit.manifest-merge.enabled'] === 'false') manifests.push(...carried);
+  else {
+    const minCount = Number(table.properties['commit.manifest.min-count-to-merge'] ?? DEFAULT_MIN_COUNT_TO_MERGE);
+    const merged = await mergeManifests({
+      store,
+      key: `${prefix}/metadata/${commitUuid}-m1.avro`,
+      schema: table.schema,
+      spec: table.spec,
+      snapshotId,
+      sequenceNumber,
+      manifests: carried,
+      minCountToMerge: Number.isFinite(minCount) ? minCount : DEFAULT_MIN_COUNT_TO_MERGE,
+      read: (uri) => table.readUri(uri),
+    });
+    manifests.push(...merged.manifests);
+    written.push(...merged.written);
+  }
 
   const listBytes = writeManifestList({ snapshotId, parentSnapshotId: prev?.snapshotId, sequenceNumber, manifests });
-  const listKey = `${prefix}/metadata/snap-${snapshotId}-1-${randomUUID()}.avro`;
+  const listKey = `${prefix}/metadata/snap-${snapshotId}-1-${commitUuid}.avro`;
   await store.put(listKey, listBytes);
   written.push(listKey);
 

@@ -51,7 +51,8 @@ KAFKA_JVM=(java -Xms256m "-Xmx$STREAMFORGE_KAFKA_HEAP" -XX:+UseG1GC -XX:MaxGCPau
 kafka_java() { "${KAFKA_JVM[@]}" "$@"; }
 
 kafka_ready() {
-  node "$SF_LOCAL_DIR/kafka-tool.mjs" ready
+  # The port check is cheap; the kafkajs probe (metadata + topic list) proves the broker really serves.
+  sf_port_open "$STREAMFORGE_KAFKA_PORT" && node "$SF_LOCAL_DIR/kafka-tool.mjs" ready
 }
 
 kafka_start() {

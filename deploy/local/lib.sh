@@ -112,6 +112,9 @@ sf_port_busy() {
   fi
 }
 
+# sf_port_open PORT — true when a TCP connect to $STREAMFORGE_HOST:PORT succeeds (cheap pre-check).
+sf_port_open() { (exec 3<>"/dev/tcp/$STREAMFORGE_HOST/$1") 2>/dev/null; }
+
 # sf_require_free_port NAME PORT — fail clearly when a foreign process already holds the port.
 sf_require_free_port() {
   local name="$1" port="$2"

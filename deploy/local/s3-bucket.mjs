@@ -1,14 +1,10 @@
 // deploy/local/s3-bucket.mjs — S3 helper for the local MinIO: create the warehouse bucket (idempotent) and
 // verify conditional writes (PUT If-None-Match: * on an existing key must fail with 412).
 // Usage: node s3-bucket.mjs ensure-bucket | check-conditional-put. Writes only under _streamforge_smoke/.
-import {
-  S3Client,
-  CreateBucketCommand,
-  HeadBucketCommand,
-  PutObjectCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-} from '@aws-sdk/client-s3';
+// The SDK warns on every start that its 2027+ releases need Node >= 22; the project targets Node 20.19+.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { S3Client, CreateBucketCommand, HeadBucketCommand, PutObjectCommand, DeleteObjectCommand, GetObjectCommand } =
+  await import('@aws-sdk/client-s3');
 
 const endpoint = `http://${process.env.STREAMFORGE_HOST ?? '127.0.0.1'}:${process.env.STREAMFORGE_MINIO_PORT ?? '19000'}`;
 const bucket = process.env.STREAMFORGE_BUCKET ?? 'warehouse';

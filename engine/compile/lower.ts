@@ -2,9 +2,9 @@
 // watermark tracker -> filter/project/window operators -> the sink writer. The only file that
 // knows both plan nodes and operators; it compiles bound expressions to closures once here.
 import type { SourceDef } from '../../catalog/model.js';
-import type { AggregateCall, BoundExpr } from '../../sql/plan/expr.js';
+import type { AggregateCall } from '../../sql/plan/expr.js';
 import type { LogicalPlan, SinkWrite } from '../../sql/plan/logical-plan.js';
-import { compileExpr } from '../../sql/index.js';
+import { compileExpr, formatExpr } from '../../sql/index.js';
 import { internal } from '../core/errors.js';
 import type { Row } from '../core/value.js';
 import type { AggregateSpec } from '../ops/accumulators.js';
@@ -47,22 +47,6 @@ function aggregateSpec(a: AggregateCall): AggregateSpec {
   };
 }
 
-/** Short text of a bound expression for operator descriptions (EXPLAIN prints the plan itself). */
-function exprLabel(e: BoundExpr): string {
-  switch (e.kind) {
-    case 'column':
-      return `${e.name}@${e.index}`;
-    case 'literal':
-      return typeof e.value === 'string' ? `'${e.value}'` : String(e.value);
-    case 'call':
-      return `${e.fn}(${e.args.map(exprLabel).join(', ')})`;
-    case 'cast':
-      return `cast(${exprLabel(e.expr)})`;
-    case 'case':
-      return 'case(...)';
-  }
-}
-
 /**
  * Build the chain for `plan`, whose final output goes to `sinkOutput`. Operator ids are
  * `<sink>/<depth>-<kind>` counted from the source, stable for an unchanged plan.
@@ -91,10 +75,10 @@ export function lowerSink(plan: SinkWrite, sinkOutput: Output, ctx: OperatorCont
     let op: Operator;
     switch (n.kind) {
       case 'filter':
-        op = new FilterOp(id, out, ctx, { predicate: compileExpr(n.predicate), text: exprLabel(n.predicate) });
+        op = new FilterOp(id, out, ctx, { predicate: compileExpr(n.predicate), text: formatExpr(n.predicate) });
         break;
       case 'project':
-        op = new ProjectOp(id, out, ctx, { exprs: n.exprs.map(compileExpr), texts: n.exprs.map(exprLabel) });
+        op = new ProjectOp(id, out, ctx, { exprs: n.exprs.map(compileExpr), texts: n.exprs.map((e) => formatExpr(e)) });
         break;
       case 'window-assign':
         if (n.window.kind === 'session') throw internal('SESSION without aggregation reached lowering');

@@ -149,7 +149,13 @@ export function convNumber(p: ColumnPlan, s: string, a: number, b: number): Conv
       if (!num.isInt) return BAD;
       if (small && p.unit !== 'ns') {
         const v = num.negative ? 0 - num.magnitude : num.magnitude;
-        if (p.unit === 'days') return p.conv === 'date' ? v : fromMicros(p, v * DAY_US);
+        if (p.conv === 'timestamp') {
+          // whole milliseconds/days are already truncated for TIMESTAMP(3..6)/any precision
+          if (p.unit === 'ms') return p.truncMicros > 1000 ? floorTo(v * 1000, p.truncMicros) : v * 1000;
+          if (p.unit === 'us') return floorTo(v, p.truncMicros);
+          return v * DAY_US;
+        }
+        if (p.unit === 'days') return v;
         return fromMicros(p, p.unit === 'ms' ? v * 1000 : v);
       }
       return epochText(p, s, a, b);

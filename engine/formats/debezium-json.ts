@@ -5,18 +5,51 @@
 import type { SourceDef } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import type { BadReason, DebeziumOp, DecodeResult, Decoder, Tombstone } from './decoded-event.js';
-import { equalsAt, scanNumber, scanStringEnd, skipValue, skipWs, str, unescapeString } from './json-scan.js';
+import {
+  equalsAt,
+  keyIs,
+  scanNumber,
+  scanStringEnd,
+  memberRunRegex,
+  skipValue,
+  skipValueFast,
+  skipWs,
+  str,
+  unescapeString,
+} from './json-scan.js';
 import { BAD, convBoolean, convComposite, convNumber, convString, type Converted } from './column-convert.js';
 import { declaredPlan, plansForSchema, type ColumnPlan } from './schema-block.js';
 
 const TOMBSTONE: Tombstone = Object.freeze({ kind: 'tombstone' });
 const MAX_SCHEMAS = 8;
 
+// envelope keys the walker recognises
+const K_OTHER = 0;
+const K_BEFORE = 1;
+const K_AFTER = 2;
+const K_OP = 3;
+const K_SCHEMA = 4;
+const K_PAYLOAD = 5;
+
+/** Kind of an envelope key that was written with escapes (rare). */
+function knownKey(key: string | null, top: boolean): number {
+  if (key === 'before') return K_BEFORE;
+  if (key === 'after') return K_AFTER;
+  if (key === 'op') return K_OP;
+  if (top && key === 'schema') return K_SCHEMA;
+  if (top && key === 'payload') return K_PAYLOAD;
+  return K_OTHER;
+}
+
 /** One envelope path segment of the METADATA columns ('source' -> 'ts_ms'). */
 interface MetaNode {
   readonly key: string;
+  /** '"key"': the raw JSON text of the key (keys are plain identifiers). */
+  readonly quoted: string;
   readonly cols: number[];
   readonly kids: MetaNode[];
+  /** Skips the members of this node's object that are not among its kids. */
+  run: RegExp | null;
 }
 
 interface SchemaEntry {
@@ -39,9 +72,16 @@ class DebeziumJsonDecoder implements Decoder {
   private readonly lower = new Map<string, number>();
   private readonly declared: ColumnPlan[];
   private readonly schemas: SchemaEntry[] = [];
-  private readonly metaRoot: MetaNode = { key: '', cols: [], kids: [] };
+  private readonly metaRoot: MetaNode = { key: '', quoted: '""', cols: [], kids: [], run: null };
+  /** Skips runs of envelope members nobody reads (see memberRunRegex). */
+  private readonly run: RegExp;
   private readonly metaCols: number[] = [];
-  private readonly metaStart: Int32Array;
+  /** METADATA FROM 'op' columns (the walker handles `op` itself). */
+  private readonly metaOp: number[] = [];
+  /** Per metadata column: value span in the event text, valid when metaStamp == eventEpoch. */
+  private readonly metaSpan: Int32Array;
+  private readonly metaStamp: Int32Array;
+  private eventEpoch = 0;
   private readonly metaScratch: Value[];
   // key-order guesses per image (0 = before, 1 = after): key text and (column * 2 + exact) or -1
   private readonly guessKey: string[][] = [[], []];
@@ -55,8 +95,11 @@ class DebeziumJsonDecoder implements Decoder {
   private before: Value[] | null = null;
   private after: Value[] | null = null;
   private beforeCount = 0;
-  private opStart = -1;
-  private opEnd = -1;
+  /** Text of the `op` value, or null when the envelope has no string `op`. */
+  private opText: string | null = null;
+  private opRaw = '';
+  /** An image that is neither an object nor null. */
+  private shapeError: string | null = null;
   private typeError: string | null = null;
   private malformedAt = -1;
   private payloadStart = -1;
@@ -72,7 +115,8 @@ class DebeziumJsonDecoder implements Decoder {
     for (const u of used) if (u >= 0 && u < this.n) this.wanted[u] = 1;
     this.template = new Array<Value>(this.n).fill(null);
     this.metaScratch = new Array<Value>(this.n).fill(null);
-    this.metaStart = new Int32Array(this.n * 2);
+    this.metaSpan = new Int32Array(this.n * 2);
+    this.metaStamp = new Int32Array(this.n);
     this.stamp = new Int32Array(this.n);
     this.exactStamp = new Int32Array(this.n);
     this.declared = cols.map((c, i) => declaredPlan(c, i));
@@ -86,16 +130,27 @@ class DebeziumJsonDecoder implements Decoder {
         if (!this.lower.has(l)) this.lower.set(l, i);
       } else if (this.wanted[i]) {
         this.metaCols.push(i);
+        if (c.metadata === 'op') {
+          this.metaOp.push(i);
+          return;
+        }
         let node = this.metaRoot;
         for (const seg of c.metadata.split('.')) {
           let kid = node.kids.find((k) => k.key === seg);
-          if (!kid) node.kids.push((kid = { key: seg, cols: [], kids: [] }));
+          if (!kid) node.kids.push((kid = { key: seg, quoted: JSON.stringify(seg), cols: [], kids: [], run: null }));
           node = kid;
         }
         node.cols.push(i);
       }
     });
     this.physicalCount = physical;
+    const addRuns = (node: MetaNode): void => {
+      if (node.kids.length === 0) return;
+      node.run = memberRunRegex(node.kids.map((k) => k.key));
+      node.kids.forEach(addRuns);
+    };
+    this.metaRoot.kids.forEach(addRuns);
+    this.run = memberRunRegex(['before', 'after', 'op', 'schema', 'payload', ...this.metaRoot.kids.map((k) => k.key)]);
   }
 
   decode(text: string): DecodeResult {
@@ -135,12 +190,12 @@ class DebeziumJsonDecoder implements Decoder {
     this.before = null;
     this.after = null;
     this.beforeCount = 0;
-    this.opStart = -1;
-    this.opEnd = -1;
+    this.opText = null;
+    this.shapeError = null;
     this.typeError = null;
     this.malformedAt = -1;
     this.envelopeKeys = 0;
-    this.metaStart.fill(-1);
+    this.eventEpoch++;
   }
 
   private bad(reason: BadReason, message: string): DecodeResult {
@@ -166,36 +221,94 @@ class DebeziumJsonDecoder implements Decoder {
   private walk(s: string, i: number, top: boolean): number {
     i = skipWs(s, i + 1);
     if (s.charCodeAt(i) === 125) return i + 1;
+    const run = this.run;
     for (;;) {
+      run.lastIndex = i;
+      run.test(s);
+      if (run.lastIndex > i) {
+        // members nobody reads, validated and skipped natively
+        this.envelopeKeys++;
+        i = run.lastIndex;
+        const c = s.charCodeAt(i);
+        if (c === 125) return i + 1;
+        if (c !== 44) return this.fail(i);
+        i++;
+        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
+      }
       if (s.charCodeAt(i) !== 34) return this.fail(i);
       const ks = i + 1;
-      const ke = scanStringEnd(s, i);
-      if (ke < 0) return this.fail(s.length);
-      const keyEscaped = str.escaped;
-      i = skipWs(s, ke + 1);
-      if (s.charCodeAt(i) !== 58) return this.fail(i);
-      i = skipWs(s, i + 1);
-      const kl = ke - ks;
+      let key = K_OTHER;
+      let ke = -1;
+      switch (s.charCodeAt(ks)) {
+        case 97:
+          if (keyIs(s, ks, 'after')) (key = K_AFTER), (ke = ks + 5);
+          break;
+        case 98:
+          if (keyIs(s, ks, 'before')) (key = K_BEFORE), (ke = ks + 6);
+          break;
+        case 111:
+          if (keyIs(s, ks, 'op')) (key = K_OP), (ke = ks + 2);
+          break;
+        case 115:
+          if (top && keyIs(s, ks, 'schema')) (key = K_SCHEMA), (ke = ks + 6);
+          break;
+        case 112:
+          if (top && keyIs(s, ks, 'payload')) (key = K_PAYLOAD), (ke = ks + 7);
+          break;
+      }
+      let escaped = false;
+      if (ke < 0) {
+        ke = scanStringEnd(s, i);
+        if (ke < 0) return this.fail(s.length);
+        escaped = str.escaped;
+        if (escaped) key = knownKey(unescapeString(s, ks, ke), top);
+      }
+      i = ke + 1;
+      if (s.charCodeAt(i) !== 58) {
+        i = skipWs(s, i);
+        if (s.charCodeAt(i) !== 58) return this.fail(i);
+      }
+      i++;
+      if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
       const vs = i;
-      if (top && !keyEscaped && kl === 6 && equalsAt(s, ks, 'schema')) {
-        i = this.schemaBlock(s, i);
-      } else if (top && !keyEscaped && kl === 7 && equalsAt(s, ks, 'payload')) {
-        this.payloadStart = i;
-        if (s.charCodeAt(i) === 123) {
-          i = this.walk(s, i, false);
-        } else {
-          this.payloadNull = true;
-          i = skipValue(s, i);
-        }
-      } else {
-        this.envelopeKeys++;
-        i = this.envelopeField(s, ks, ke, keyEscaped, i);
+      switch (key) {
+        case K_AFTER:
+          this.envelopeKeys++;
+          i = this.image(s, i, 1);
+          break;
+        case K_BEFORE:
+          this.envelopeKeys++;
+          i = this.image(s, i, 0);
+          break;
+        case K_OP:
+          this.envelopeKeys++;
+          i = this.op(s, i);
+          break;
+        case K_SCHEMA:
+          i = this.schemaBlock(s, i);
+          break;
+        case K_PAYLOAD:
+          this.payloadStart = i;
+          if (s.charCodeAt(i) === 123) {
+            i = this.walk(s, i, false);
+          } else {
+            this.payloadNull = true;
+            i = skipValue(s, i);
+          }
+          break;
+        default:
+          this.envelopeKeys++;
+          i = this.metaRoot.kids.length > 0 ? this.metaField(s, ks, ke, escaped, i, this.metaRoot) : skipValueFast(s, i);
       }
       if (i < 0) return this.fail(vs);
-      i = skipWs(s, i);
-      const c = s.charCodeAt(i);
+      let c = s.charCodeAt(i);
+      if (c <= 32) {
+        i = skipWs(s, i);
+        c = s.charCodeAt(i);
+      }
       if (c === 44) {
-        i = skipWs(s, i + 1);
+        i++;
+        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
         continue;
       }
       return c === 125 ? i + 1 : this.fail(i);
@@ -207,46 +320,32 @@ class DebeziumJsonDecoder implements Decoder {
     return -1;
   }
 
-  /** One key of the envelope (key text s[ks..ke)); value at i. */
-  private envelopeField(s: string, ks: number, ke: number, escaped: boolean, i: number): number {
-    const kl = ke - ks;
-    if (!escaped) {
-      if (kl === 5 && equalsAt(s, ks, 'after')) return this.image(s, i, 1);
-      if (kl === 6 && equalsAt(s, ks, 'before')) return this.image(s, i, 0);
-      if (kl === 2 && equalsAt(s, ks, 'op')) {
-        if (s.charCodeAt(i) === 34) {
-          const q = scanStringEnd(s, i);
-          if (q < 0) return -1;
-          this.opStart = i;
-          this.opEnd = q + 1;
-          this.metaLeaf(s, ks, ke, this.metaRoot, i, q + 1);
-          return q + 1;
-        }
-      }
+  /** The `op` value at i: a string (recorded) or anything else (reported as a missing op). */
+  private op(s: string, i: number): number {
+    if (s.charCodeAt(i) !== 34) {
+      this.opText = null;
+      return skipValue(s, i);
     }
-    const kids = this.metaRoot.kids;
-    if (kids.length > 0) return this.metaField(s, ks, ke, escaped, i, this.metaRoot);
-    return skipValue(s, i);
+    const q = scanStringEnd(s, i);
+    if (q < 0) return -1;
+    this.opText = str.escaped ? unescapeString(s, i + 1, q) : q === i + 2 ? s[i + 1]! : s.slice(i + 1, q);
+    this.opRaw = s.slice(i, q + 1);
+    if (this.metaOp.length > 0) for (const col of this.metaOp) this.recordMeta(col, i, q + 1);
+    return q + 1;
   }
 
-  /** Records the span of a metadata leaf whose key is s[ks..ke) under `node`, if it is one. */
-  private metaLeaf(s: string, ks: number, ke: number, node: MetaNode, a: number, b: number): void {
-    for (const kid of node.kids) {
-      if (kid.key.length === ke - ks && equalsAt(s, ks, kid.key)) {
-        for (const col of kid.cols) {
-          this.metaStart[col * 2] = a;
-          this.metaStart[col * 2 + 1] = b;
-        }
-      }
-    }
+  private recordMeta(col: number, a: number, b: number): void {
+    this.metaStamp[col] = this.eventEpoch;
+    this.metaSpan[col * 2] = a;
+    this.metaSpan[col * 2 + 1] = b;
   }
 
-  /** A key under a metadata node: descend into it, record it, or skip it. */
+  /** A key s[ks..ke) under a metadata node, value at i: descend into it, record it, or skip it. */
   private metaField(s: string, ks: number, ke: number, escaped: boolean, i: number, node: MetaNode): number {
     let kid: MetaNode | undefined;
     if (!escaped) {
       for (const k of node.kids) {
-        if (k.key.length === ke - ks && equalsAt(s, ks, k.key)) {
+        if (keyIs(s, ks, k.key)) {
           kid = k;
           break;
         }
@@ -255,37 +354,46 @@ class DebeziumJsonDecoder implements Decoder {
       const key = unescapeString(s, ks, ke);
       kid = node.kids.find((k) => k.key === key);
     }
-    if (kid === undefined) return skipValue(s, i);
-    let end: number;
-    if (kid.kids.length > 0 && s.charCodeAt(i) === 123) end = this.metaObject(s, i, kid);
-    else end = skipValue(s, i);
-    if (end >= 0) {
-      for (const col of kid.cols) {
-        this.metaStart[col * 2] = i;
-        this.metaStart[col * 2 + 1] = end;
-      }
-    }
+    if (kid === undefined) return skipValueFast(s, i);
+    const end = kid.run !== null && s.charCodeAt(i) === 123 ? this.metaObject(s, i, kid) : skipValueFast(s, i);
+    if (end >= 0) for (const col of kid.cols) this.recordMeta(col, i, end);
     return end;
   }
 
+  /** An object on a metadata path: members nobody reads are skipped by the node's run regex. */
   private metaObject(s: string, i: number, node: MetaNode): number {
+    const run = node.run!;
     i = skipWs(s, i + 1);
     if (s.charCodeAt(i) === 125) return i + 1;
     for (;;) {
+      run.lastIndex = i;
+      run.test(s);
+      if (run.lastIndex > i) {
+        i = run.lastIndex;
+        const c = s.charCodeAt(i);
+        if (c === 125) return i + 1;
+        if (c !== 44) return this.fail(i);
+        i++;
+        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
+      }
       if (s.charCodeAt(i) !== 34) return this.fail(i);
       const ks = i + 1;
       const ke = scanStringEnd(s, i);
-      if (ke < 0) return -1;
+      if (ke < 0) return this.fail(s.length);
       const escaped = str.escaped;
       i = skipWs(s, ke + 1);
       if (s.charCodeAt(i) !== 58) return this.fail(i);
       const vs = skipWs(s, i + 1);
       i = this.metaField(s, ks, ke, escaped, vs, node);
       if (i < 0) return this.fail(vs);
-      i = skipWs(s, i);
-      const c = s.charCodeAt(i);
+      let c = s.charCodeAt(i);
+      if (c <= 32) {
+        i = skipWs(s, i);
+        c = s.charCodeAt(i);
+      }
       if (c === 44) {
-        i = skipWs(s, i + 1);
+        i++;
+        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
         continue;
       }
       return c === 125 ? i + 1 : this.fail(i);
@@ -303,8 +411,8 @@ class DebeziumJsonDecoder implements Decoder {
     }
     if (c !== 123) {
       const end = skipValue(s, i);
-      if (end >= 0 && this.typeError === null)
-        this.typeError = `'${img === 0 ? 'before' : 'after'}' must be an object or null, got ${snippet(s, i, end)}`;
+      if (end >= 0 && this.shapeError === null)
+        this.shapeError = `'${img === 0 ? 'before' : 'after'}' must be an object or null, got ${snippet(s, i, end)}`;
       return end;
     }
     const row = this.template.slice();
@@ -331,19 +439,25 @@ class DebeziumJsonDecoder implements Decoder {
     for (let k = 0; ; k++) {
       if (s.charCodeAt(i) !== 34) return this.fail(i);
       const ks = i + 1;
-      const ke = scanStringEnd(s, i);
-      if (ke < 0) return this.fail(s.length);
+      let ke: number;
       let code: number;
       const g = gk[k];
-      if (g !== undefined && !str.escaped && g.length === ke - ks && equalsAt(s, ks, g)) {
+      if (g !== undefined && keyIs(s, ks, g)) {
         code = gc[k]!;
+        ke = ks + g.length;
       } else {
+        ke = scanStringEnd(s, i);
+        if (ke < 0) return this.fail(s.length);
         code = this.lookupKey(s, ks, ke, str.escaped, img, k);
         if (code === -2) return this.fail(ks);
       }
-      i = skipWs(s, ke + 1);
-      if (s.charCodeAt(i) !== 58) return this.fail(i);
-      i = skipWs(s, i + 1);
+      i = ke + 1;
+      if (s.charCodeAt(i) !== 58) {
+        i = skipWs(s, i);
+        if (s.charCodeAt(i) !== 58) return this.fail(i);
+      }
+      i++;
+      if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
       const vs = i;
       if (code >= 0) {
         const col = code >> 1;
@@ -358,9 +472,9 @@ class DebeziumJsonDecoder implements Decoder {
         } else if (exactStamp[col] === epoch) {
           take = false; // an exact match already filled it
         }
-        i = take && wanted[col] === 1 ? this.value(s, i, plans[col]!, row) : skipValue(s, i);
+        i = take && wanted[col] === 1 ? this.value(s, i, plans[col]!, row) : skipValueFast(s, i);
       } else {
-        i = skipValue(s, i);
+        i = skipValueFast(s, i);
       }
       if (i < 0) return this.fail(vs);
       let c = s.charCodeAt(i);
@@ -369,7 +483,8 @@ class DebeziumJsonDecoder implements Decoder {
         c = s.charCodeAt(i);
       }
       if (c === 44) {
-        i = skipWs(s, i + 1);
+        i++;
+        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
         continue;
       }
       if (c !== 125) return this.fail(i);
@@ -470,34 +585,15 @@ class DebeziumJsonDecoder implements Decoder {
   }
 
   private finish(s: string): DecodeResult {
-    if (this.payloadNull && this.envelopeKeys === 0 && this.opStart < 0) return TOMBSTONE;
-    if (this.opStart < 0) return this.bad('unknown-op', "missing 'op' field (not a Debezium change event envelope)");
-    const oa = this.opStart + 1;
-    const ob = this.opEnd - 1;
-    let op: DebeziumOp | null = null;
-    if (ob - oa === 1) {
-      switch (s.charCodeAt(oa)) {
-        case 99:
-          op = 'c';
-          break;
-        case 114:
-          op = 'r';
-          break;
-        case 117:
-          op = 'u';
-          break;
-        case 100:
-          op = 'd';
-          break;
-        case 116:
-          op = 't';
-          break;
-      }
-    }
+    if (this.payloadNull && this.envelopeKeys === 0) return TOMBSTONE;
+    const t = this.opText;
+    if (t === null) return this.bad('unknown-op', "missing 'op' field (not a Debezium change event envelope)");
+    const op: DebeziumOp | null = t === 'c' || t === 'u' || t === 'd' || t === 'r' || t === 't' ? t : null;
     if (op === null) {
-      const raw = s.slice(this.opStart, this.opEnd);
-      return this.bad('unknown-op', `unknown op ${raw}${raw === '"m"' ? ' (logical decoding message)' : ''}`);
+      const raw = this.opRaw;
+      return this.bad('unknown-op', `unknown op ${raw}${t === 'm' ? ' (logical decoding message)' : ''}`);
     }
+    if (this.shapeError !== null) return this.bad('type', this.shapeError);
     if (op === 't') return { kind: 'event', op, before: null, after: null, beforeComplete: false };
     if (op === 'd' ? this.before === null : this.after === null) {
       return this.bad('missing-image', `op '${op}' without ${op === 'd' ? "a 'before'" : "an 'after'"} image`);
@@ -516,10 +612,12 @@ class DebeziumJsonDecoder implements Decoder {
   /** Converts the recorded metadata spans into both images; false on a type error. */
   private fillMetadata(s: string): boolean {
     const scratch = this.metaScratch;
-    for (const col of this.metaCols) {
-      const a = this.metaStart[col * 2]!;
+    const cols = this.metaCols;
+    for (let k = 0; k < cols.length; k++) {
+      const col = cols[k]!;
       let v: Value = null;
-      if (a >= 0) {
+      if (this.metaStamp[col] === this.eventEpoch) {
+        const a = this.metaSpan[col * 2]!;
         const p = this.plans[col]!;
         scratch[col] = null;
         this.value(s, a, p, scratch);

@@ -17,6 +17,16 @@ export const num = {
 /** Whether the last string scanned by scanStringEnd contained a backslash escape. */
 export const str = { escaped: false };
 
+// JSON grammar pieces for irregexp, which runs them about twice as fast as a JavaScript
+// character loop. STR rejects raw control characters and invalid escapes, like JSON.parse.
+const STR = String.raw`"(?:[^"\\\x00-\x1f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
+const NUM = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
+const WS = String.raw`[ \t\n\r]*`;
+const STRING = new RegExp(STR, 'y');
+/** A flat object whose values are scalars (the Debezium `source` block), validated exactly. */
+const MEMBER = `${STR}${WS}:${WS}(?:${STR}|${NUM}|true|false|null)${WS}`;
+const FLAT_OBJECT = new RegExp(String.raw`\{${WS}(?:${MEMBER}(?:,${WS}${MEMBER})*)?\}`, 'y');
+
 export function skipWs(s: string, i: number): number {
   const n = s.length;
   while (i < n) {
@@ -28,7 +38,8 @@ export function skipWs(s: string, i: number): number {
 }
 
 /**
- * i is at an opening quote; returns the index of the closing quote (not after it), or -1.
+ * i is at an opening quote; returns the index of the closing quote (not after it), or -1 when
+ * the string is unterminated or holds a raw control character or an invalid escape.
  * Sets str.escaped. Walks the characters (strings we extract are short).
  */
 export function scanStringEnd(s: string, i: number): number {
@@ -40,26 +51,31 @@ export function scanStringEnd(s: string, i: number): number {
       str.escaped = esc;
       return j;
     }
+    if (c < 32) return -1;
     if (c === 92) {
       esc = true;
       j++;
+      const e = s.charCodeAt(j);
+      if (e === 117) {
+        if (!(isHex(s.charCodeAt(j + 1)) && isHex(s.charCodeAt(j + 2)) && isHex(s.charCodeAt(j + 3)) && isHex(s.charCodeAt(j + 4))))
+          return -1;
+        j += 4;
+      } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) {
+        return -1;
+      }
     }
   }
   return -1;
 }
 
-/** i is at an opening quote; returns the index after the closing quote, or -1. */
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** i is at an opening quote; returns the index after the closing quote, or -1 (validates). */
 export function skipString(s: string, i: number): number {
-  let q = s.indexOf('"', i + 1);
-  while (q > 0) {
-    if (s.charCodeAt(q - 1) !== 92) return q + 1;
-    // count the backslashes before the quote: an odd run escapes it
-    let k = q - 1;
-    while (s.charCodeAt(k - 1) === 92) k--;
-    if ((q - k) % 2 === 0) return q + 1;
-    q = s.indexOf('"', q + 1);
-  }
-  return -1;
+  STRING.lastIndex = i;
+  return STRING.test(s) ? STRING.lastIndex : -1;
 }
 
 /**
@@ -246,6 +262,42 @@ function hexValue(c: number): number {
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;
   return -1;
+}
+
+const FLAT_OBJECT_SRC = FLAT_OBJECT.source;
+
+/**
+ * A sticky regex that consumes a run of object members `"k": v, "k2": v2 ...` whose keys are
+ * plain (no escapes) and not in `stopKeys`, and whose values are scalars, `[]` or flat objects;
+ * it stops before the comma of the first member it cannot take. Validates what it consumes.
+ */
+export function memberRunRegex(stopKeys: readonly string[]): RegExp {
+  const esc = stopKeys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const key = `"${esc.length > 0 ? `(?!(?:${esc.join('|')})")` : ''}[^"\\\\\\x00-\\x1f]*"`;
+  const value = `(?:${STR}|${NUM}|true|false|null|${FLAT_OBJECT_SRC}|\\[${WS}\\])`;
+  const member = `${key}${WS}:${WS}${value}${WS}`;
+  return new RegExp(`(?:${member}(?:,${WS}${member})*)?`, 'y');
+}
+
+/** Like skipValue, faster on flat objects (the Debezium `source` block). */
+export function skipValueFast(s: string, i: number): number {
+  if (s.charCodeAt(i) === 123) {
+    FLAT_OBJECT.lastIndex = i;
+    if (FLAT_OBJECT.test(s)) return FLAT_OBJECT.lastIndex;
+    return skipObject(s, i);
+  }
+  return skipValue(s, i);
+}
+
+/**
+ * The key starting at ks (after its opening quote) is exactly `lit` (which holds no quote or
+ * backslash). Needs no prior scan of the key.
+ */
+export function keyIs(s: string, ks: number, lit: string): boolean {
+  const n = lit.length;
+  if (s.charCodeAt(ks + n) !== 34) return false;
+  for (let k = 0; k < n; k++) if (s.charCodeAt(ks + k) !== lit.charCodeAt(k)) return false;
+  return true;
 }
 
 /** s[a..a+lit.length) equals lit (char loop; cheap for short keys). */

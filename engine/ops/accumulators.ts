@@ -7,7 +7,7 @@ import type { DataType } from '../../catalog/types.js';
 import type { Row, Value } from '../core/value.js';
 import { compareValues, valueFromJson, valueToJson } from '../core/value.js';
 import type { JsonValue } from '../core/value.js';
-import { ValueMultiset } from '../state/value-multiset.js';
+import { ValueMultiset, sameValue } from '../state/value-multiset.js';
 
 export type AggregateFn =
   | 'count_star'
@@ -100,12 +100,18 @@ class CountKind implements Kind {
 }
 
 const SMALL_LIMIT = 2 ** 50;
+const BIG_SMALL_LIMIT = 2n ** 50n;
 
-/** SUM/AVG over INT (numbers): a small number part flushed into a bigint before it can lose bits. */
-class IntSumKind implements Kind {
+/**
+ * SUM/AVG over INT, BIGINT and DECIMAL (unscaled bigints), exact: unit-weight changes of values
+ * below 2^50 accumulate in a plain number (integral, so exact) that is flushed into a bigint
+ * before it could lose bits; everything else goes straight to the bigint.
+ */
+class ExactSumKind implements Kind {
   readonly slots = 3; // [n, small, big]
   constructor(
     private readonly avg: boolean,
+    private readonly scale: number,
     private readonly resultType: DataType,
   ) {}
   init(s: unknown[], at: number): void {
@@ -115,61 +121,43 @@ class IntSumKind implements Kind {
   }
   add(s: unknown[], at: number, v: Value, w: number): void {
     s[at] = (s[at] as number) + w;
-    const small = (s[at + 1] as number) + (v as number) * w;
+    let x: number;
+    if (typeof v === 'bigint') {
+      if (v >= BIG_SMALL_LIMIT || v <= -BIG_SMALL_LIMIT || (w !== 1 && w !== -1)) {
+        s[at + 2] = bigOf(s, at + 2) + v * BigInt(w);
+        return;
+      }
+      x = Number(v);
+    } else {
+      if (w !== 1 && w !== -1) {
+        s[at + 2] = bigOf(s, at + 2) + BigInt(v as number) * BigInt(w);
+        return;
+      }
+      x = v as number;
+    }
+    const small = (s[at + 1] as number) + (w === 1 ? x : -x);
     if (small > SMALL_LIMIT || small < -SMALL_LIMIT) {
       s[at + 2] = bigOf(s, at + 2) + BigInt(small);
       s[at + 1] = 0;
     } else s[at + 1] = small;
   }
+  private exact(s: unknown[], at: number): bigint {
+    return bigOf(s, at + 2) + BigInt(s[at + 1] as number);
+  }
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
     if (n <= 0) return null;
-    if (this.avg) return (Number(bigOf(s, at + 2)) + (s[at + 1] as number)) / n;
-    return exactTo(this.resultType, bigOf(s, at + 2) + BigInt(s[at + 1] as number), 0);
+    if (this.avg) return Number(this.exact(s, at)) / n / pow10(this.scale);
+    return exactTo(this.resultType, this.exact(s, at), this.scale);
   }
   toJson(s: unknown[], at: number): unknown {
-    return [s[at], (bigOf(s, at + 2) + BigInt(s[at + 1] as number)).toString()];
+    return [s[at], this.exact(s, at).toString()];
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
     const [n, sum] = j as [number, string];
     s[at] = n;
     s[at + 1] = 0;
     s[at + 2] = BigInt(sum);
-  }
-}
-
-/** SUM/AVG over BIGINT or DECIMAL (unscaled bigints): exact bigint sum. */
-class BigSumKind implements Kind {
-  readonly slots = 2; // [n, sum]
-  constructor(
-    private readonly avg: boolean,
-    private readonly scale: number,
-    private readonly resultType: DataType,
-  ) {}
-  init(s: unknown[], at: number): void {
-    s[at] = 0;
-    s[at + 1] = 0n;
-  }
-  add(s: unknown[], at: number, v: Value, w: number): void {
-    s[at] = (s[at] as number) + w;
-    const x = v as bigint;
-    const sum = bigOf(s, at + 1);
-    s[at + 1] = w === 1 ? sum + x : w === -1 ? sum - x : sum + x * BigInt(w);
-  }
-  result(s: unknown[], at: number): Value {
-    const n = s[at] as number;
-    if (n <= 0) return null;
-    const sum = bigOf(s, at + 1);
-    if (this.avg) return Number(sum) / n / pow10(this.scale);
-    return exactTo(this.resultType, sum, this.scale);
-  }
-  toJson(s: unknown[], at: number): unknown {
-    return [s[at], bigOf(s, at + 1).toString()];
-  }
-  fromJson(s: unknown[], at: number, j: unknown): void {
-    const [n, sum] = j as [number, string];
-    s[at] = n;
-    s[at + 1] = BigInt(sum);
   }
 }
 
@@ -206,77 +194,120 @@ class DoubleSumKind implements Kind {
   }
 }
 
+/**
+ * A value multiset over three slots [v0, c0, rest]: the first distinct value and its count live
+ * inline (most groups of a window hold one or two values), the others in a ValueMultiset created
+ * on demand. c0 === 0 means the inline slot is free. Returns the count of `v` before the add.
+ */
+function multisetAdd(s: unknown[], at: number, v: Value, w: number): number {
+  const c0 = s[at + 1] as number;
+  if (c0 !== 0 && sameValue(s[at] as Value, v)) {
+    const after = c0 + w;
+    s[at + 1] = after;
+    if (after === 0) s[at] = null;
+    return c0;
+  }
+  let rest = s[at + 2] as ValueMultiset | null;
+  if (c0 === 0 && (rest === null || !rest.has(v))) {
+    s[at] = v;
+    s[at + 1] = w;
+    return 0;
+  }
+  if (rest === null) s[at + 2] = rest = new ValueMultiset();
+  return rest.add(v, w);
+}
+
+function multisetInit(s: unknown[], at: number): void {
+  s[at] = null;
+  s[at + 1] = 0;
+  s[at + 2] = null;
+}
+
+/** Values whose count is > 0. */
+function multisetPositives(s: unknown[], at: number): Value[] {
+  const out: Value[] = [];
+  if ((s[at + 1] as number) > 0) out.push(s[at] as Value);
+  const rest = s[at + 2] as ValueMultiset | null;
+  if (rest !== null) for (let i = 0; i < rest.size; i++) if (rest.countAt(i) > 0) out.push(rest.valueAt(i));
+  return out;
+}
+
+function multisetToJson(s: unknown[], at: number): unknown {
+  const rest = s[at + 2] as ValueMultiset | null;
+  return [valueToJson(s[at] as Value), s[at + 1], rest === null ? null : rest.toJson()];
+}
+
+function multisetFromJson(s: unknown[], at: number, j: unknown): void {
+  const [v0, c0, rest] = j as [JsonValue, number, unknown];
+  s[at] = valueFromJson(v0);
+  s[at + 1] = c0;
+  s[at + 2] = rest === null ? null : ValueMultiset.fromJson(rest);
+}
+
 /** MIN/MAX over a value multiset; the extreme is cached and recomputed only after it is retracted. */
 class ExtremeKind implements Kind {
-  readonly slots = 3; // [multiset | null, extreme | null, dirty]
+  readonly slots = 5; // [v0, c0, rest, extreme | null, dirty]
   constructor(private readonly isMax: boolean) {}
   init(s: unknown[], at: number): void {
-    s[at] = null;
-    s[at + 1] = null;
-    s[at + 2] = false;
+    multisetInit(s, at);
+    s[at + 3] = null;
+    s[at + 4] = false;
   }
   private better(a: Value, b: Value): boolean {
     const c = compareValues(a, b);
     return this.isMax ? c > 0 : c < 0;
   }
   add(s: unknown[], at: number, v: Value, w: number): void {
-    let ms = s[at] as ValueMultiset | null;
-    if (ms === null) s[at] = ms = new ValueMultiset();
-    const before = ms.add(v, w);
+    const before = multisetAdd(s, at, v, w);
     const after = before + w;
-    if (s[at + 2] === true) return;
-    const extreme = s[at + 1] as Value;
+    if (s[at + 4] === true) return;
+    const extreme = s[at + 3] as Value;
     if (before <= 0 && after > 0) {
-      if (extreme === null || this.better(v, extreme)) s[at + 1] = v;
+      if (extreme === null || this.better(v, extreme)) s[at + 3] = v;
     } else if (before > 0 && after <= 0 && extreme !== null && compareValues(v, extreme) === 0) {
-      s[at + 2] = true;
+      s[at + 4] = true;
     }
   }
   result(s: unknown[], at: number): Value {
-    if (s[at + 2] === true) {
-      const ms = s[at] as ValueMultiset;
+    if (s[at + 4] === true) {
       let best: Value = null;
-      for (let i = 0; i < ms.size; i++) {
-        if (ms.countAt(i) <= 0) continue;
-        const v = ms.valueAt(i);
-        if (best === null || this.better(v, best)) best = v;
-      }
-      s[at + 1] = best;
-      s[at + 2] = false;
+      for (const v of multisetPositives(s, at)) if (best === null || this.better(v, best)) best = v;
+      s[at + 3] = best;
+      s[at + 4] = false;
     }
-    return s[at + 1] as Value;
+    return s[at + 3] as Value;
   }
   toJson(s: unknown[], at: number): unknown {
-    const ms = s[at] as ValueMultiset | null;
-    return ms === null ? null : ms.toJson();
+    return multisetToJson(s, at);
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
-    s[at] = j === null ? null : ValueMultiset.fromJson(j);
-    s[at + 1] = null;
-    s[at + 2] = j !== null;
+    multisetFromJson(s, at, j);
+    s[at + 3] = null;
+    s[at + 4] = true;
   }
 }
 
 class DistinctKind implements Kind {
-  readonly slots = 1; // [multiset | null]
+  readonly slots = 4; // [v0, c0, rest, number of values with count > 0]
   init(s: unknown[], at: number): void {
-    s[at] = null;
+    multisetInit(s, at);
+    s[at + 3] = 0;
   }
   add(s: unknown[], at: number, v: Value, w: number): void {
-    let ms = s[at] as ValueMultiset | null;
-    if (ms === null) s[at] = ms = new ValueMultiset();
-    ms.add(v, w);
+    const before = multisetAdd(s, at, v, w);
+    const after = before + w;
+    if (before <= 0 && after > 0) s[at + 3] = (s[at + 3] as number) + 1;
+    else if (before > 0 && after <= 0) s[at + 3] = (s[at + 3] as number) - 1;
   }
   result(s: unknown[], at: number): Value {
-    const ms = s[at] as ValueMultiset | null;
-    return BigInt(ms === null ? 0 : ms.positive);
+    return BigInt(s[at + 3] as number);
   }
   toJson(s: unknown[], at: number): unknown {
-    const ms = s[at] as ValueMultiset | null;
-    return ms === null ? null : ms.toJson();
+    return multisetToJson(s, at);
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
-    s[at] = j === null ? null : ValueMultiset.fromJson(j);
+    multisetFromJson(s, at, j);
+    s[at + 3] = multisetPositives(s, at).length;
   }
 }
 
@@ -384,8 +415,7 @@ function kindFor(spec: AggregateSpec): Kind {
     case 'avg': {
       const t = needArgType(spec);
       const avg = spec.fn === 'avg';
-      if (t.kind === 'int') return new IntSumKind(avg, spec.resultType);
-      if (t.kind === 'bigint' || t.kind === 'decimal') return new BigSumKind(avg, scaleOf(t), spec.resultType);
+      if (t.kind === 'int' || t.kind === 'bigint' || t.kind === 'decimal') return new ExactSumKind(avg, scaleOf(t), spec.resultType);
       return new DoubleSumKind(avg, spec.resultType);
     }
     case 'var_pop':

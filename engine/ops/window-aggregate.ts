@@ -8,12 +8,12 @@ import type { EventTime } from '../core/time.js';
 import type { JsonValue, Row, Value } from '../core/value.js';
 import { rowFromJson, rowToJson, valueFromJson, valueToJson } from '../core/value.js';
 import type { GroupKey } from '../state/group-key.js';
-import { keyOf } from '../state/group-key.js';
+import { keyOf, singleKey } from '../state/group-key.js';
 import type { AggregateSpec } from './accumulators.js';
 import { AccumulatorSet } from './accumulators.js';
 import type { Operator, OperatorContext, Output } from './operator.js';
 import type { TimeWindowSpec } from './windows.js';
-import { checkWindowSpec, describeWindow, windowStarts } from './windows.js';
+import { alignDown, checkWindowSpec, describeWindow, windowStarts } from './windows.js';
 
 export interface WindowAggregateConfig {
   readonly window: TimeWindowSpec;
@@ -25,16 +25,22 @@ export interface WindowAggregateConfig {
   readonly aggregateTexts?: readonly string[];
 }
 
-/** A group: [groupKeyValues, netRowCount, ...accumulator slots]. */
-type Group = unknown[];
-const BASE = 2;
-
+/**
+ * One open window. Its groups live in one flat array, `stride` slots per group in first-touched
+ * order (the emission order): [group key (the value itself for one GROUP BY column, else the
+ * array of values), net row count, ...accumulator slots]. A Map gives a group's index; keeping
+ * the state flat saves a dependent memory load and an allocation per group.
+ */
 interface WindowState {
   readonly start: number;
   readonly end: number;
-  /** First-touched order is the emission order within the window. */
-  readonly groups: Map<GroupKey, Group>;
+  readonly index: Map<GroupKey, number>;
+  readonly slots: unknown[];
 }
+
+const KEY = 0;
+const NET = 1;
+const BASE = 2;
 
 interface Snapshot {
   readonly watermark: JsonValue;
@@ -42,8 +48,6 @@ interface Snapshot {
   /** [start, [[groupKeyValues, net, accumulators], ...]] per open window, creation order. */
   readonly windows: [number, [JsonValue[], number, unknown[]][]][];
 }
-
-const NO_KEY: Value[] = [];
 
 /**
  * End of input: when +Infinity closes every window, snapshot() persists as the watermark the
@@ -54,9 +58,14 @@ const NO_KEY: Value[] = [];
 export class WindowAggregateOp implements Operator {
   readonly name = 'WindowAggregate';
   private readonly acc: AccumulatorSet;
+  private readonly stride: number;
   private readonly windows = new Map<number, WindowState>();
+  /** The window the previous change went to (most changes hit the same one). */
+  private lastWin: WindowState | undefined;
   private readonly starts: number[] = [];
   private readonly inputs: Value[];
+  /** Exactly one GROUP BY column: the key slot holds the value itself. */
+  private readonly single: boolean;
   /** Last watermark received (the one every change is judged against). */
   private wm = Number.NEGATIVE_INFINITY;
   private lastFinite = Number.NEGATIVE_INFINITY;
@@ -72,7 +81,9 @@ export class WindowAggregateOp implements Operator {
   ) {
     checkWindowSpec(config.window);
     this.acc = new AccumulatorSet(config.aggregates);
+    this.stride = BASE + this.acc.width;
     this.inputs = new Array<Value>(config.aggregates.length);
+    this.single = config.groupKeys.length === 1;
   }
 
   describe(): Readonly<Record<string, string>> {
@@ -100,10 +111,13 @@ export class WindowAggregateOp implements Operator {
     // A NULL event time belongs to no window: the change is dropped (it is not late).
     if (typeof tv !== 'number') return;
     const spec = this.config.window;
-    const n = windowStarts(spec, tv, this.starts);
+    let n = 1;
+    if (spec.kind === 'tumble') this.starts[0] = alignDown(tv, spec.size);
+    else n = windowStarts(spec, tv, this.starts);
+    const acc = this.acc;
     let late = false;
-    let keyVals: Value[] | undefined;
-    let key: GroupKey = '';
+    let key: GroupKey | undefined;
+    let keyValue: unknown;
     for (let w = 0; w < n; w++) {
       const start = this.starts[w]!;
       const end = start + spec.size;
@@ -111,43 +125,50 @@ export class WindowAggregateOp implements Operator {
         late = true;
         continue;
       }
-      if (keyVals === undefined) {
-        keyVals = this.groupKeyValues(row);
-        key = keyOf(keyVals);
-        const acc = this.acc;
+      if (key === undefined) {
+        keyValue = this.single ? this.config.groupKeys[0]!(row) : this.groupKeyValues(row);
+        key = this.single ? singleKey(keyValue as Value) : keyOf(keyValue as Value[]);
         for (let i = 0; i < acc.count; i++) this.inputs[i] = acc.input(i, row);
       }
-      let win = this.windows.get(start);
-      if (win === undefined) {
-        win = { start, end, groups: new Map() };
-        this.windows.set(start, win);
-        if (end < this.minEnd) this.minEnd = end;
+      let win = this.lastWin;
+      if (win === undefined || win.start !== start) {
+        win = this.windows.get(start);
+        if (win === undefined) win = this.openWindow(start);
+        this.lastWin = win;
       }
-      let g = win.groups.get(key);
-      if (g === undefined) {
-        g = this.newGroup(keyVals);
-        win.groups.set(key, g);
-      }
-      g[1] = (g[1] as number) + weight;
-      for (let i = 0; i < this.acc.count; i++) this.acc.addInput(g, BASE, i, this.inputs[i]!, weight);
+      let at = win.index.get(key);
+      if (at === undefined) at = this.newGroup(win, key, keyValue);
+      const slots = win.slots;
+      slots[at + NET] = (slots[at + NET] as number) + weight;
+      for (let i = 0; i < acc.count; i++) acc.addInput(slots, at + BASE, i, this.inputs[i]!, weight);
     }
     if (late) this.ctx.late(row, weight);
   }
 
   private groupKeyValues(row: Row): Value[] {
     const fs = this.config.groupKeys;
-    if (fs.length === 0) return NO_KEY;
     const vals = new Array<Value>(fs.length);
     for (let i = 0; i < fs.length; i++) vals[i] = fs[i]!(row);
     return vals;
   }
 
-  private newGroup(keyVals: Value[]): Group {
-    const g: Group = new Array<unknown>(BASE + this.acc.width);
-    g[0] = keyVals;
-    g[1] = 0;
-    this.acc.init(g, BASE);
-    return g;
+  private openWindow(start: number): WindowState {
+    const end = start + this.config.window.size;
+    const win: WindowState = { start, end, index: new Map(), slots: [] };
+    this.windows.set(start, win);
+    if (end < this.minEnd) this.minEnd = end;
+    return win;
+  }
+
+  /** Append a group to `win`; returns the offset of its first slot. */
+  private newGroup(win: WindowState, key: GroupKey, keyValue: unknown): number {
+    const at = win.slots.length;
+    const slots = win.slots;
+    slots.push(keyValue, 0);
+    for (let i = BASE; i < this.stride; i++) slots.push(null); // keep the array packed
+    this.acc.init(slots, at + BASE);
+    win.index.set(key, at);
+    return at;
   }
 
   onWatermark(time: EventTime): void {
@@ -167,15 +188,17 @@ export class WindowAggregateOp implements Operator {
       else if (win.end < minEnd) minEnd = win.end;
     }
     closing.sort((a, b) => a.end - b.end);
+    this.lastWin = undefined;
+    const stride = this.stride;
     for (const win of closing) {
       this.windows.delete(win.start);
       if (win.end > this.maxClosedEnd) this.maxClosedEnd = win.end;
-      for (const g of win.groups.values()) {
-        if ((g[1] as number) <= 0) continue; // every row retracted: nothing to emit
-        const keyVals = g[0] as Value[];
-        const row: Value[] = keyVals.slice();
+      const slots = win.slots;
+      for (let at = 0; at < slots.length; at += stride) {
+        if ((slots[at + NET] as number) <= 0) continue; // every row retracted: nothing to emit
+        const row: Value[] = this.single ? [slots[at + KEY] as Value] : (slots[at + KEY] as Value[]).slice();
         row.push(win.start, win.end);
-        this.acc.results(g, BASE, row);
+        this.acc.results(slots, at + BASE, row);
         this.out.change(row, 1);
       }
     }
@@ -186,7 +209,11 @@ export class WindowAggregateOp implements Operator {
     const windows: Snapshot['windows'] = [];
     for (const win of this.windows.values()) {
       const groups: [JsonValue[], number, unknown[]][] = [];
-      for (const g of win.groups.values()) groups.push([rowToJson(g[0] as Value[]), g[1] as number, this.acc.toJson(g, BASE)]);
+      const slots = win.slots;
+      for (let at = 0; at < slots.length; at += this.stride) {
+        const keyVals = this.single ? [slots[at + KEY] as Value] : (slots[at + KEY] as Value[]);
+        groups.push([rowToJson(keyVals), slots[at + NET] as number, this.acc.toJson(slots, at + BASE)]);
+      }
       windows.push([win.start, groups]);
     }
     const wm = this.wm === Number.POSITIVE_INFINITY ? Math.max(this.lastFinite, this.maxClosedEnd) : this.wm;
@@ -196,22 +223,20 @@ export class WindowAggregateOp implements Operator {
   restore(state: unknown): void {
     const s = state as Snapshot;
     this.windows.clear();
+    this.lastWin = undefined;
     this.wm = valueFromJson(s.watermark) as number;
     this.lastFinite = this.wm;
     this.maxClosedEnd = valueFromJson(s.maxClosedEnd) as number;
     this.minEnd = Number.POSITIVE_INFINITY;
-    const size = this.config.window.size;
     for (const [start, groups] of s.windows) {
-      const win: WindowState = { start, end: start + size, groups: new Map() };
+      const win = this.openWindow(start);
       for (const [kj, net, accJson] of groups) {
-        const keyVals = kj.length === 0 ? NO_KEY : rowFromJson(kj);
-        const g = this.newGroup(keyVals);
-        g[1] = net;
-        this.acc.fromJson(g, BASE, accJson);
-        win.groups.set(keyOf(keyVals), g);
+        const keyVals = rowFromJson(kj);
+        const keyValue = this.single ? keyVals[0]! : keyVals;
+        const at = this.newGroup(win, this.single ? singleKey(keyVals[0]!) : keyOf(keyVals), keyValue);
+        win.slots[at + NET] = net;
+        this.acc.fromJson(win.slots, at + BASE, accJson);
       }
-      this.windows.set(start, win);
-      if (win.end < this.minEnd) this.minEnd = win.end;
     }
   }
 }

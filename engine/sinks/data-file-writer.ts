@@ -3,17 +3,19 @@
 // DataFile descriptors (exact size, counts, bounds) that commitAppend records. It does not commit.
 import { randomUUID } from 'node:crypto';
 import {
+  columnBatchFromRows,
   computeColumnStats,
   partitionPath,
   specFieldTypes,
   transformFunction,
+  type ColumnBatch,
   type DataFile,
   type IcebergTable,
   type ObjectStore,
   type Row,
   type Value,
 } from '../../catalog/index.js';
-import { encodeParquet, type ParquetCompression } from './parquet-writer.js';
+import { encodeParquetBatch, type ParquetCompression } from './parquet-writer.js';
 
 export interface WriteDataFilesOptions {
   /** Split a partition's rows into files of at most this many rows (default 1,000,000). */
@@ -23,9 +25,21 @@ export interface WriteDataFilesOptions {
 
 export const DEFAULT_MAX_ROWS_PER_FILE = 1_000_000;
 
-interface Group {
+/** The rows of one partition tuple, columnar. */
+export interface PartitionGroup extends ColumnBatch {
+  readonly values: readonly Value[];
+}
+
+interface MutableGroup {
   readonly values: Value[];
-  readonly rows: Row[];
+  readonly vectors: Value[][];
+  length: number;
+}
+
+function addRow(g: MutableGroup, row: Row): void {
+  const vs = g.vectors;
+  for (let c = 0; c < vs.length; c++) vs[c]!.push(row[c] ?? null);
+  g.length++;
 }
 
 function keyPart(v: Value): unknown {
@@ -41,17 +55,19 @@ function multiKey(values: readonly Value[]): string {
   return k;
 }
 
-/** Rows grouped by partition tuple, in first-seen order. */
-export function groupByPartition(table: IcebergTable, rows: readonly Row[]): Group[] {
+/** Rows grouped by partition tuple (first-seen order), transposed to columns in the same pass. */
+export function groupByPartition(table: IcebergTable, rows: readonly Row[]): PartitionGroup[] {
   const width = table.schema.columns.length;
   for (let r = 0; r < rows.length; r++)
     if (rows[r]!.length !== width)
       throw new Error(`${table.qualifiedName}: row ${r} has ${rows[r]!.length} values, the table has ${width} columns`);
   const types = specFieldTypes(table.schema, table.spec);
-  if (types.length === 0) return rows.length === 0 ? [] : [{ values: [], rows: rows as Row[] }];
+  if (rows.length === 0) return [];
+  if (types.length === 0) return [{ values: [], ...columnBatchFromRows(rows, width) }];
   const fns = table.spec.fields.map((f, i) => transformFunction(types[i]!.column.type, f.transform));
   const idx = types.map((t) => t.index);
-  const groups = new Map<unknown, Group>();
+  const groups = new Map<unknown, MutableGroup>();
+  const newGroup = (values: Value[]): MutableGroup => ({ values, vectors: Array.from({ length: width }, () => []), length: 0 });
   if (fns.length === 1) {
     const fn = fns[0]!;
     const ci = idx[0]!;
@@ -59,16 +75,16 @@ export function groupByPartition(table: IcebergTable, rows: readonly Row[]): Gro
       const v = fn(row[ci] ?? null);
       const k = keyPart(v);
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { values: [v], rows: [] }));
-      g.rows.push(row);
+      if (!g) groups.set(k, (g = newGroup([v])));
+      addRow(g, row);
     }
   } else {
     for (const row of rows) {
       const values = fns.map((fn, i) => fn(row[idx[i]!] ?? null));
       const k = multiKey(values);
       let g = groups.get(k);
-      if (!g) groups.set(k, (g = { values, rows: [] }));
-      g.rows.push(row);
+      if (!g) groups.set(k, (g = newGroup(values)));
+      addRow(g, row);
     }
   }
   return [...groups.values()];
@@ -88,10 +104,10 @@ export async function writeDataFiles(
   for (const g of groupByPartition(table, rows)) {
     const part = partitionPath(table.schema, table.spec, g.values);
     const dir = `${table.keyPrefix}/data/${part === '' ? '' : part + '/'}`;
-    for (let start = 0; start < g.rows.length; start += maxRows) {
-      const end = Math.min(g.rows.length, start + maxRows);
-      const bytes = encodeParquet(columns, g.rows, { start, end, ...(options.compression ? { compression: options.compression } : {}) });
-      const stats = computeColumnStats(columns, g.rows, start, end);
+    for (let start = 0; start < g.length; start += maxRows) {
+      const end = Math.min(g.length, start + maxRows);
+      const bytes = encodeParquetBatch(columns, g, { start, end, ...(options.compression ? { compression: options.compression } : {}) });
+      const stats = computeColumnStats(columns, g, start, end);
       const key = `${dir}${randomUUID()}.parquet`;
       // Overlap the previous upload with this file's encoding, but keep at most one in flight.
       await upload;

@@ -23,8 +23,8 @@ import {
   type Data,
   type DataType as ArrowType,
 } from 'apache-arrow';
-import { Compression, readParquet, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
-import type { IcebergColumn, Row, Value } from '../../catalog/index.js';
+import { Compression, EnabledStatistics, readParquet, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { columnBatchFromRows, type ColumnBatch, type IcebergColumn, type Row, type Value } from '../../catalog/index.js';
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'none';
 
@@ -50,8 +50,8 @@ const TWO32 = 4294967296;
 
 interface Col {
   readonly col: IcebergColumn;
-  readonly ci: number;
-  readonly rows: readonly Row[];
+  /** The column's values; rows start..start+n are encoded. */
+  readonly vec: readonly Value[];
   readonly start: number;
   readonly n: number;
 }
@@ -89,7 +89,7 @@ function fixedWidth<T extends ArrowType>(
   const valid = new Validity(c);
   for (let i = 0; i < c.n; i++) {
     const r = c.start + i;
-    const v = c.rows[r]![c.ci] ?? null;
+    const v = c.vec[r] ?? null;
     if (v === null) valid.setNull(i);
     else put(buf, i, v, r);
   }
@@ -140,7 +140,7 @@ function buildDecimal(c: Col, type: Decimal, precision: number): Data<Decimal> {
     if (typeof v !== 'bigint' || v >= limit || v <= -limit) bad(c, r, v);
     const w = (view ??= new BigInt64Array(buf));
     // 128-bit little-endian two's complement: low 64 bits, then the (sign-extended) high 64 bits.
-    w[2 * i] = BigInt.asIntN(64, v);
+    w[2 * i] = v; // BigInt64Array stores v modulo 2^64: exactly the low word
     w[2 * i + 1] = v >= I64_MIN && v <= I64_MAX ? (v < 0n ? -1n : 0n) : v >> 64n;
   });
 }
@@ -150,7 +150,7 @@ function buildBool(c: Col, type: Bool): Data<Bool> {
   const valid = new Validity(c);
   for (let i = 0; i < c.n; i++) {
     const r = c.start + i;
-    const v = c.rows[r]![c.ci] ?? null;
+    const v = c.vec[r] ?? null;
     if (v === null) valid.setNull(i);
     else if (typeof v !== 'boolean') bad(c, r, v);
     else if (v) bits[i >> 3]! |= 1 << (i & 7);
@@ -175,7 +175,7 @@ function buildVarBinary<T extends Utf8 | Binary>(c: Col, type: T, strings: boole
   const valid = new Validity(c);
   for (let i = 0; i < c.n; i++) {
     const r = c.start + i;
-    const v = c.rows[r]![c.ci] ?? null;
+    const v = c.vec[r] ?? null;
     if (v === null) valid.setNull(i);
     else if (strings) {
       if (typeof v !== 'string') bad(c, r, v);
@@ -268,25 +268,37 @@ const CODECS: Record<ParquetCompression, Compression> = {
 
 /** Parquet bytes for rows[start..end) (row[i] is column i). Throws ParquetEncodeError on bad values. */
 export function encodeParquet(columns: readonly IcebergColumn[], rows: readonly Row[], options: ParquetEncodeOptions = {}): Uint8Array {
+  const { start, end, ...rest } = options;
+  return encodeParquetBatch(columns, columnBatchFromRows(rows, columns.length, start ?? 0, end ?? rows.length), rest);
+}
+
+/** Parquet bytes for rows start..end of a columnar batch (vectors[c] holds column c). */
+export function encodeParquetBatch(columns: readonly IcebergColumn[], batch: ColumnBatch, options: ParquetEncodeOptions = {}): Uint8Array {
   const start = options.start ?? 0;
-  const end = options.end ?? rows.length;
+  const end = options.end ?? batch.length;
   const n = Math.max(0, end - start);
   const fields: Field[] = [];
   const children: Data[] = [];
   columns.forEach((col, ci) => {
-    const { type, data } = buildColumn({ col, ci, rows, start, n });
+    const vec: readonly Value[] | undefined = batch.vectors[ci];
+    if (!vec || vec.length < end) throw new ParquetEncodeError(`column '${col.name}' has ${vec?.length ?? 0} values, need ${end}`);
+    const { type, data } = buildColumn({ col, vec, start, n });
     fields.push(new Field(col.name, type, !col.required, new Map([['PARQUET:field_id', String(col.id)]])));
     children.push(data);
   });
   const schema = new ArrowSchema(fields);
-  const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children }));
-  const ipc = tableToIPC(new ArrowTable(schema, [batch]), 'stream');
-  const props = new WriterPropertiesBuilder()
+  const record = new RecordBatch(schema, makeData({ type: new Struct(fields), length: n, nullCount: 0, children }));
+  const ipc = tableToIPC(new ArrowTable(schema, [record]), 'stream');
+  // Chunk-level statistics only and dictionaries only for strings: measured ~1.5x faster than
+  // arrow-rs' defaults (page statistics, dictionary everywhere) at the same zstd size.
+  let builder = new WriterPropertiesBuilder()
     .setCompression(CODECS[options.compression ?? 'zstd'])
     .setMaxRowGroupSize(options.rowGroupSize ?? 1024 * 1024)
-    .setCreatedBy('streamforge')
-    .build();
-  return writeParquet(WasmTable.fromIPCStream(ipc), props);
+    .setStatisticsEnabled(EnabledStatistics.Chunk)
+    .setDictionaryEnabled(false)
+    .setCreatedBy('streamforge');
+  for (const col of columns) if (col.type.kind === 'string') builder = builder.setColumnDictionaryEnabled(col.name, true);
+  return writeParquet(WasmTable.fromIPCStream(ipc), builder.build());
 }
 
 export interface DecodedParquet {

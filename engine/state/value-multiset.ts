@@ -23,8 +23,6 @@ export class ValueMultiset {
   private readonly vals: Value[] = [];
   private readonly cnts: number[] = [];
   private index: Map<GroupKey, number> | null = null;
-  /** Number of distinct values whose count is > 0. */
-  positive = 0;
 
   get size(): number {
     return this.vals.length;
@@ -43,21 +41,22 @@ export class ValueMultiset {
     return -1;
   }
 
+  has(v: Value): boolean {
+    return this.find(v) >= 0;
+  }
+
   /** Add `w` (may be negative) to the count of `v`; returns the count before. */
   add(v: Value, w: number): number {
     const i = this.find(v);
     if (i < 0) {
       this.vals.push(v);
       this.cnts.push(w);
-      if (w > 0) this.positive++;
       if (this.index !== null) this.index.set(singleKey(v), this.vals.length - 1);
       else if (this.vals.length > INDEX_THRESHOLD) this.buildIndex();
       return 0;
     }
     const before = this.cnts[i]!;
     const after = before + w;
-    if (before > 0 && after <= 0) this.positive--;
-    else if (before <= 0 && after > 0) this.positive++;
     if (after === 0) this.removeAt(i);
     else this.cnts[i] = after;
     return before;

@@ -232,7 +232,7 @@ export function* generateOrders(o: OrdersOptions): Generator<string> {
     if (r >= 0.7 && tail > head) {
       for (let tries = 0; tries < 4 && k < 0; tries++) {
         const c = (head + Math.floor(rnd() * (tail - head))) & (POOL - 1);
-        if (pAlive[c] === 1) k = c;
+        if (pAlive[c] === 1 && pCreated[c]! >= frontier - o.outOfOrderMs) k = c;
       }
     }
     if (k < 0) {

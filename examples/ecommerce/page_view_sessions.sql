@@ -1,7 +1,7 @@
 -- Browsing sessions per user: a session ends after 30 minutes without a page view.
 CREATE SINK user_sessions WITH (
   table = 'features.user_sessions',
-  partition_by = 'day(window_start), bucket(8, user_id)'
+  partition_by = 'day(session_start), bucket(8, user_id)'
 ) AS
 SELECT user_id,
        window_start AS session_start,

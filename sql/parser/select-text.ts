@@ -65,11 +65,14 @@ export function emitText(tokens: readonly Token[], from: number, to: number, pat
   const offsets: number[] = [];
   const tokenIndex: number[] = [];
   const cut: { what: string; span: Span }[] = [];
+  let glue = false; // no blank around '.': the library rejects `"a" . "b"`
   const emit = (s: string, tok: number): void => {
-    if (parts.length > 1) {
+    const dot = s === '.';
+    if (parts.length > 1 && !dot && !glue) {
       parts.push(' ');
       len++;
     }
+    glue = dot;
     offsets.push(len);
     tokenIndex.push(tok);
     parts.push(s);
@@ -191,7 +194,7 @@ export function emitText(tokens: readonly Token[], from: number, to: number, pat
       i++;
       continue;
     }
-    if (isPunct(next, '(') || KEYWORDS.has(k)) emit(t.text, i);
+    if (isPunct(next, '(') || KEYWORDS.has(k) || ((k === 'partition' || k === 'order') && isWord(next, 'by'))) emit(t.text, i);
     else emit(`"${MARK}${i}"`, i);
     i++;
   }
@@ -215,16 +218,14 @@ export function emitText(tokens: readonly Token[], from: number, to: number, pat
   }
 }
 
-/**
- * Token index of the emitted token at `offset` of the emitted text (the following token when the
- * offset falls in the blank between two); undefined past the last token.
- */
+/** Token index of the emitted token at `offset` of the emitted text; undefined past the last token. */
 export function tokenAtOffset(e: EmittedText, offset: number): number | undefined {
-  for (let k = 0; k < e.offsets.length; k++) {
-    const start = e.offsets[k]!;
-    const next = e.offsets[k + 1] ?? e.text.length + 1;
-    if (offset < start) return e.tokenIndex[k];
-    if (offset < next - 1) return e.tokenIndex[k];
-  }
-  return undefined;
+  let found: number | undefined;
+  for (let k = 0; k < e.offsets.length && e.offsets[k]! <= offset; k++) found = k;
+  if (found === undefined) return e.tokenIndex[0];
+  if (offset >= e.text.length) return undefined;
+  // a blank after a token belongs to the next token
+  const next = e.offsets[found + 1];
+  if (next !== undefined && e.text.charCodeAt(offset) === 32 && offset === next - 1) return e.tokenIndex[found + 1];
+  return e.tokenIndex[found];
 }

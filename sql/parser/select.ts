@@ -7,7 +7,6 @@
 // No binding here: names stay names.
 import nsp from 'node-sql-parser/build/postgresql.js';
 import type { BinaryOp, CallExpr, Expr, FromItem, Ident, Query, SelectItem, WindowFn } from '../ast.js';
-import { T } from '../../catalog/types.js';
 import type { Diagnostics } from '../diagnostic.js';
 import { isIntervalUnit } from '../durations.js';
 import type { Token } from '../lexer.js';
@@ -16,6 +15,7 @@ import type { SourceText, Span } from '../source.js';
 import type { EmittedText } from './select-text.js';
 import { emitText, markerIndex, tokenAtOffset } from './select-text.js';
 import { parseTypeAt } from './type-name.js';
+import { T } from '../types.js';
 
 export interface ParseContext {
   readonly src: SourceText;
@@ -32,7 +32,7 @@ const arr = (x: unknown): readonly unknown[] => (Array.isArray(x) ? x : []);
 const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
 
 /** Runs the library; on failure reports a syntax error at the token it stopped on. */
-function runParser(ctx: ParseContext, e: EmittedText, from: number, to: number): Node | undefined {
+function runParser(ctx: ParseContext, e: EmittedText, from: number, to: number, what: string): Node | undefined {
   try {
     const r: unknown = parser.astify(e.text, OPTIONS);
     const ast = obj(Array.isArray(r) ? r[0] : r);
@@ -46,7 +46,7 @@ function runParser(ctx: ParseContext, e: EmittedText, from: number, to: number):
       tok === undefined
         ? { path: ctx.src.path, start: last.end, end: last.end }
         : { path: ctx.src.path, start: tok.start, end: tok.end };
-    ctx.diags.error('syntax-error', tok === undefined ? 'unexpected end of query' : `unexpected ${describeToken(tok)}`, span);
+    ctx.diags.error('syntax-error', tok === undefined ? `unexpected end of ${what}` : `unexpected ${describeToken(tok)}`, span);
     return undefined;
   }
   const t = ctx.tokens[from]!;
@@ -58,7 +58,7 @@ function runParser(ctx: ParseContext, e: EmittedText, from: number, to: number):
 export function parseQuery(ctx: ParseContext, from: number, to: number): Query | undefined {
   const errors = ctx.diags.errorCount;
   const emitted = emitText(ctx.tokens, from, to, ctx.src.path);
-  const ast = runParser(ctx, emitted, from, to);
+  const ast = runParser(ctx, emitted, from, to, 'query');
   if (!ast) return undefined;
   const q = new Converter(ctx, from, emitted.end).query(ast, emitted);
   return ctx.diags.errorCount === errors ? q : undefined;
@@ -78,19 +78,23 @@ export function parseExpression(ctx: ParseContext, from: number, to: number): Ex
     ctx.diags.error('syntax-error', `unexpected ${c.what} in an expression`, c.span);
     return undefined;
   }
-  const ast = runParser(ctx, emitted, from, to);
+  const ast = runParser(ctx, emitted, from, to, 'expression');
   if (!ast) return undefined;
   const cols = arr(ast.columns);
-  const alias = markerIndex(obj(cols[0])?.as);
-  if (cols.length !== 1 || ast.from || alias !== undefined || obj(obj(cols[0])?.expr)?.column === '*') {
+  const col = obj(cols[0]) ?? {};
+  const alias = markerIndex(col.as);
+  if (cols.length !== 1 || ast.from || alias !== undefined || columnExpr(col).column === '*') {
     const at = alias ?? from;
     const t = ctx.tokens[at]!;
     ctx.diags.error('syntax-error', `unexpected ${describeToken(t)} in an expression`, { path: ctx.src.path, start: t.start, end: t.end });
     return undefined;
   }
-  const e = new Converter(ctx, from, to).expr(obj(cols[0])?.expr);
+  const e = new Converter(ctx, from, to).expr(columnExpr(col));
   return ctx.diags.errorCount === errors ? e : undefined;
 }
+
+/** The expression of a select-list entry (the library inlines `x::type` entries without a wrapper). */
+const columnExpr = (c: Node): Node => (c.type === 'expr' || c.type === undefined ? (obj(c.expr) ?? c) : c);
 
 // PostgreSQL precedence of binary operators (higher binds tighter); NOT is prefix at 3.
 const INFIX_PREC: Readonly<Record<string, number>> = {
@@ -106,7 +110,9 @@ const SIMPLE_BINARY: Readonly<Record<string, BinaryOp>> = {
   OR: 'or', AND: 'and', '=': '=', '<>': '<>', '!=': '<>', '<': '<', '<=': '<=', '>': '>', '>=': '>=',
   '+': '+', '-': '-', '*': '*', '/': '/', '%': '%', '||': '||', LIKE: 'like', 'NOT LIKE': 'not like',
 };
-const FIXED = Symbol('fixed');
+/** Marks operator nodes already re-associated by `rebuild`. */
+const FIXED = '__sf_fixed';
+const PROCESSING_TIME_HELP = 'results must not depend on when rows are processed; use an event-time column';
 const PROCESSING_TIME = new Set(['current_timestamp', 'current_date', 'current_time', 'localtimestamp', 'localtime', 'now']);
 
 type RunItem = { k: 'atom'; n: unknown } | { k: 'op'; op: string; n: Node } | { k: 'prefix'; op: string };
@@ -235,8 +241,8 @@ class Converter {
     return { name: t.kind === 'quoted' ? t.value : t.key, quoted: t.kind === 'quoted', span: this.span(i, i) };
   }
 
-  private unsupported(what: string, span: Span = this.here()): Expr {
-    return { kind: 'unsupported', what, span };
+  private unsupported(what: string, span: Span = this.here(), help?: string): Expr {
+    return { kind: 'unsupported', what, span, ...(help ? { help } : {}) };
   }
 
   private syntax(message: string, span: Span): void {
@@ -278,7 +284,7 @@ class Converter {
   }
 
   private selectItem(c: Node): SelectItem {
-    const e = obj(c.expr) ?? {};
+    const e = columnExpr(c);
     if (e.type === 'column_ref' && e.column === '*') {
       const qualifier = this.ident(typeof e.table === 'string' ? e.table : obj(e.table)?.value);
       const star = this.seek((t) => isPunct(t, '*'));
@@ -295,14 +301,14 @@ class Converter {
     const startSpan = this.here();
     if (f.join || index > 0) {
       const j = this.seek((t) => t.key === 'join' || isPunct(t, ','));
-      unsupported.push({ what: 'joins', span: j >= 0 ? this.span(j, j) : startSpan });
+      unsupported.push({ what: 'JOIN', span: j >= 0 ? this.span(j, j) : startSpan });
       this.skipFromItem(f);
       return undefined;
     }
     const expr = obj(f.expr);
     if (expr && (expr.ast || expr.type === 'select' || obj(expr.ast))) {
       const p = this.seek((t) => isPunct(t, '('));
-      unsupported.push({ what: 'subqueries', span: p >= 0 ? this.span(p, p) : startSpan });
+      unsupported.push({ what: 'a subquery', span: p >= 0 ? this.span(p, p) : startSpan });
       this.skipFromItem(f);
       return undefined;
     }
@@ -313,7 +319,7 @@ class Converter {
       return undefined;
     }
     if (f.db) {
-      unsupported.push({ what: 'qualified names', span: name.span });
+      unsupported.push({ what: 'a schema-qualified name', span: name.span });
       return undefined;
     }
     const alias = f.as ? this.ident(f.as) : undefined;
@@ -386,7 +392,7 @@ class Converter {
       const root = obj(rebuild(items));
       return root?.[FIXED] ? this.operator(root) : this.unsupported('this expression');
     }
-    if (node.ast || node.type === 'select') return this.unsupported('subqueries', this.skipParens());
+    if (node.ast || node.type === 'select') return this.unsupported('a subquery', this.skipParens());
     switch (node.type) {
       case 'column_ref':
         return this.column(node);
@@ -437,14 +443,21 @@ class Converter {
       case 'extract':
         return this.extract(node);
       case 'expr_list':
-        return this.unsupported('row values', this.skipParens());
+        return this.unsupported('a row value', this.skipParens());
       case 'binary_expr':
       case 'unary_expr':
         return this.operator(node);
-      case 'window_func':
-        return this.unsupported('window functions (OVER)', this.skipParens());
+      case 'window_func': {
+        const name = (str(node.name) ?? '').toLowerCase();
+        const at = this.seek((t) => t.key === name);
+        const over = at < 0 ? -1 : this.seek((t, i) => i > at && t.key === 'over');
+        if (over < 0 || !isPunct(this.tok(over + 1), '(')) return this.unsupported('a window function (OVER)', this.skipParens());
+        const close = matchingParen(this.ctx.tokens, over + 1);
+        this.take(close);
+        return this.unsupported('a window function (OVER)', this.span(at, close));
+      }
       default:
-        return this.unsupported(`'${String(node.type)}' expressions`);
+        return this.unsupported(`this '${String(node.type)}' expression`);
     }
   }
 
@@ -483,7 +496,7 @@ class Converter {
     }
     if (op === 'IN' || op === 'NOT IN') {
       const values = arr(obj(node.right)?.value);
-      if (values.some((v) => obj(v)?.ast)) return this.unsupported('subqueries', this.join(left.span, this.skipParens()));
+      if (values.some((v) => obj(v)?.ast)) return this.unsupported('a subquery', this.join(left.span, this.skipParens()));
       const list = values.map((v) => this.expr(v));
       const close = this.seek((t) => isPunct(t, ')'));
       this.take(close);
@@ -504,8 +517,8 @@ class Converter {
   }
 
   private column(node: Node): Expr {
-    if (node.column === '*') return this.unsupported("'*' here");
-    if (node.schema) return this.unsupported('three-part names');
+    if (node.column === '*') return this.unsupported("'*' inside an expression");
+    if (node.schema) return this.unsupported('a three-part name');
     const tableMarker = typeof node.table === 'string' ? node.table : obj(node.table)?.value;
     const table = tableMarker === undefined || tableMarker === null ? undefined : this.ident(tableMarker);
     const colNode = obj(node.column);
@@ -515,7 +528,7 @@ class Converter {
       return this.unsupported(`'${word.toLowerCase()}'`);
     }
     if (PROCESSING_TIME.has(name.name) && !name.quoted)
-      return this.unsupported(`'${name.name}' (processing time)`, name.span);
+      return this.unsupported(`'${name.name}'`, name.span, PROCESSING_TIME_HELP);
     return { kind: 'column', ...(table ? { table } : {}), name, span: table ? this.join(table.span, name.span) : name.span };
   }
 
@@ -545,7 +558,7 @@ class Converter {
       case 'timestamptz':
         return { kind: 'typed-literal', type: T.timestamptz(6), value, span };
       default:
-        return this.unsupported(`${kw.text.toUpperCase()} literals`, span);
+        return this.unsupported(`a ${kw.text.toUpperCase()} literal`, span);
     }
   }
 
@@ -575,9 +588,9 @@ class Converter {
         this.take(close);
         span = this.span(at, close);
       }
-      return this.unsupported(`'${name}' (processing time)`, span);
+      return this.unsupported(`'${name}'`, span, PROCESSING_TIME_HELP);
     }
-    if (name === 'exists' || name === 'any' || name === 'all' || name === 'some') return this.unsupported('subqueries', this.skipParens());
+    if (name === 'exists' || name === 'any' || name === 'all' || name === 'some') return this.unsupported('a subquery', this.skipParens());
     const at = this.seek((t, i) => t.kind === 'word' && t.key === name && isPunct(this.tok(i + 1), '('));
     if (at < 0) return this.unsupported(`'${name}'`);
     const open = at + 1;
@@ -586,7 +599,7 @@ class Converter {
     this.take(open);
     if (node.over) {
       this.take(close);
-      return this.unsupported('window functions (OVER)', this.span(at, close));
+      return this.unsupported('a window function (OVER)', this.span(at, close));
     }
     let converted: Expr[];
     let fn = name;
@@ -644,7 +657,7 @@ class Converter {
   private cast(node: Node): Expr {
     const target = (at: number, end: number): { t?: ReturnType<typeof parseTypeAt>; end: number } => {
       const t = parseTypeAt(this.ctx.tokens, at, end, this.path);
-      if (t.error) this.ctx.diags.error(t.error.message.startsWith('unknown type') ? 'unknown-type' : 'syntax-error', t.error.message, t.error.span);
+      if (t.error) this.ctx.diags.error(t.error.code, t.error.message, t.error.span, t.error.help ? { help: t.error.help } : {});
       return { t, end: t.next - 1 };
     };
     if (node.symbol === '::') {

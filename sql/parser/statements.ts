@@ -44,8 +44,13 @@ export function parseStatements(src: SourceText): { statements: Statement[]; dia
     }
     let end = i;
     while (tokens[end]!.kind !== 'eof' && !isPunct(tokens[end], ';')) end++;
-    const stmt = new StatementParser(ctx, i, end).parse();
-    if (stmt) statements.push(stmt);
+    // a statement with a lexical error (already reported) is not parsed further
+    const from = tokens[i]!.start;
+    const to = tokens[end]!.end;
+    if (!lexed.diagnostics.some((d) => d.span.start >= from && d.span.start < to)) {
+      const stmt = new StatementParser(ctx, i, end).parse();
+      if (stmt) statements.push(stmt);
+    }
     i = end;
   }
   return { statements, diagnostics: diags.list };
@@ -220,7 +225,7 @@ class StatementParser {
     const parsed = parseTypeAt(this.tokens, this.i, this.end, this.ctx.src.path);
     if (parsed.error || !parsed.type) {
       const err = parsed.error!;
-      this.fail(err.message, err.span, undefined, err.message.startsWith('unknown type') ? 'unknown-type' : 'syntax-error');
+      this.fail(err.message, err.span, err.help, err.code);
     }
     const type = parsed.type!;
     this.i = parsed.next;

@@ -5,11 +5,19 @@ import type { TypeAst } from '../ast.js';
 import type { Token } from '../lexer.js';
 import { isPunct, isWord } from '../lexer.js';
 import type { Span } from '../source.js';
-import { typeFromName } from '../types.js';
+import { closestName } from '../suggest.js';
+import { TYPE_NAMES, typeFromName } from '../types.js';
+
+export interface TypeError {
+  readonly code: 'syntax-error' | 'unknown-type' | 'invalid-type';
+  readonly message: string;
+  readonly span: Span;
+  readonly help?: string[];
+}
 
 export interface TypeParse {
   readonly type?: TypeAst;
-  readonly error?: { readonly message: string; readonly span: Span };
+  readonly error?: TypeError;
   /** Index of the first token after the type (after what was consumed on error). */
   readonly next: number;
 }
@@ -19,7 +27,7 @@ export function parseTypeAt(tokens: readonly Token[], i: number, end: number, pa
   const first = tokens[i];
   if (!first || i >= end || first.kind !== 'word') {
     const t = tokens[Math.min(i, end)] ?? tokens[tokens.length - 1]!;
-    return { error: { message: 'expected a type name', span: { path, start: t.start, end: t.end } }, next: i };
+    return { error: { code: 'syntax-error', message: 'expected a type name', span: { path, start: t.start, end: t.end } }, next: i };
   }
   let name = first.key;
   let j = i + 1;
@@ -34,7 +42,7 @@ export function parseTypeAt(tokens: readonly Token[], i: number, end: number, pa
       const t = tokens[j];
       if (!t || j >= end || t.kind !== 'number' || !/^\d+$/.test(t.value)) {
         const at = tokens[Math.min(j, end)] ?? first;
-        return { error: { message: 'expected an integer type parameter', span: { path, start: at.start, end: at.end } }, next: j };
+        return { error: { code: 'syntax-error', message: 'expected an integer type parameter', span: { path, start: at.start, end: at.end } }, next: j };
       }
       params.push(Number(t.value));
       j++;
@@ -47,7 +55,7 @@ export function parseTypeAt(tokens: readonly Token[], i: number, end: number, pa
         break;
       }
       const at = tokens[Math.min(j, end)] ?? first;
-      return { error: { message: "expected ',' or ')' in type parameters", span: { path, start: at.start, end: at.end } }, next: j };
+      return { error: { code: 'syntax-error', message: "expected ',' or ')' in type parameters", span: { path, start: at.start, end: at.end } }, next: j };
     }
   }
   let tz = false;
@@ -65,7 +73,15 @@ export function parseTypeAt(tokens: readonly Token[], i: number, end: number, pa
   const last = tokens[j - 1]!;
   const span: Span = { path, start: first.start, end: last.end };
   const resolved = typeFromName(name, params, tz);
-  if ('error' in resolved) return { error: { message: resolved.error, span }, next: j };
+  if ('error' in resolved) {
+    if (resolved.error.startsWith('unknown type')) {
+      const written = tokens.slice(i, i + name.split(' ').length).map((t) => t.text).join(' ');
+      const best = closestName(name, TYPE_NAMES);
+      const help = best ? [`did you mean '${best.toUpperCase()}'?`] : [];
+      return { error: { code: 'unknown-type', message: `unknown type '${written}'`, span, help }, next: j };
+    }
+    return { error: { code: 'invalid-type', message: resolved.error, span }, next: j };
+  }
   const text = tokens.slice(i, j).map((t) => t.text).join(' ').replace(/\s*([(),])\s*/g, '$1');
   return { type: { type: resolved, text, span }, next: j };
 }

@@ -1,26 +1,136 @@
-import { generateOrders } from '../../examples/ecommerce/generate.js';
-import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
-import { T } from '../../catalog/types.js';
+// Decode benchmark: generates (or reuses, under test/.tmp/bench/) seeded orders change events
+// without and with the Connect schema block, then reports per file the JSON.parse-only rate (the
+// yardstick), the decoder-only rate and the file read + decode rate. Prints numbers; no asserts.
+// Run: npx tsc -p tsconfig.json && node dist/test/bench/decode.js [--events N] [--parse-limit N]
+import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { SourceDef } from '../../catalog/model.js';
-const src = { kind:'source', name:'orders', columns: [
- { name:'id', type:T.bigint, nullable:false }, { name:'customer_id', type:T.bigint, nullable:true },
- { name:'amount', type:T.decimal(10,2), nullable:true }, { name:'status', type:T.varchar, nullable:true },
- { name:'created_at', type:T.timestamp(3), nullable:true },
- { name:'changed_at', type:T.timestamp(3), nullable:true, metadata:'source.ts_ms' },
- { name:'op', type:T.varchar, nullable:true, metadata:'op' } ], primaryKey:[0] } as unknown as SourceDef;
-for (const schemaBlock of [false, true]) {
-  const text = [...generateOrders({ events: 20000, customers: 1000, seed: 1, schemaBlock, startMs: Date.parse('2026-11-01T00:00:00Z'), spanMs: 600000, outOfOrderMs: 3000 })].join('\n');
-  const buf = Buffer.from(text);
-  const lines: string[] = []; let p = 0;
-  for (;;) { const q = buf.indexOf(10, p); const e = q < 0 ? buf.length : q; lines.push(buf.toString('latin1', p, e)); if (q < 0) break; p = q + 1; }
-  const d = createDebeziumDecoder(src, [0,1,2,3,4,5,6]);
-  for (let r = 0; r < 10; r++) {
-    let c0 = process.cpuUsage().user; let k = 0;
-    for (const l of lines) { const x = d.decode(l); if (x.kind === 'event') k++; }
-    const dec = lines.length / (process.cpuUsage().user - c0) * 1e6;
-    c0 = process.cpuUsage().user;
-    for (const l of lines) { if (l !== 'null') JSON.parse(l); }
-    const jp = lines.length / (process.cpuUsage().user - c0) * 1e6;
-    console.log(schemaBlock ? 'schema' : 'plain', 'decode', dec.toFixed(0), 'JSON.parse', jp.toFixed(0), k);
-  }
+import { T } from '../../catalog/types.js';
+import { FileSourceReader } from '../../engine/connectors/file-source.js';
+import type { RecordBatch } from '../../engine/connectors/source.js';
+import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
+import { generateOrders, writeLines } from '../../examples/ecommerce/generate.js';
+
+const argv = process.argv.slice(2);
+const arg = (name: string, dflt: number): number => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? Number(argv[i + 1]) : dflt;
+};
+const EVENTS = arg('--events', 2_000_000);
+/** JSON.parse is slow on the schema form: it is measured on the first N lines only. */
+const PARSE_LIMIT = arg('--parse-limit', 500_000);
+const SEED = 7;
+const DIR = resolve('test/.tmp/bench');
+
+/** The SPEC's example source: five physical columns and two METADATA columns, all read. */
+const ORDERS: SourceDef = {
+  kind: 'source',
+  name: 'orders',
+  columns: [
+    { name: 'id', type: T.bigint, nullable: false },
+    { name: 'customer_id', type: T.bigint, nullable: true },
+    { name: 'amount', type: T.decimal(10, 2), nullable: true },
+    { name: 'status', type: T.varchar, nullable: true },
+    { name: 'created_at', type: T.timestamp(3), nullable: true },
+    { name: 'changed_at', type: T.timestamp(3), nullable: true, metadata: 'source.ts_ms' },
+    { name: 'op', type: T.varchar, nullable: true, metadata: 'op' },
+  ],
+  primaryKey: [0],
+  watermark: { column: 4, delayMicros: 5_000_000 },
+  connector: 'file',
+  format: 'debezium-json',
+  changelog: 'retract',
+  onError: 'dead_letter',
+  idleTimeoutMs: 10_000,
+  options: {},
+  baseDir: DIR,
+};
+const USED = ORDERS.columns.map((_, i) => i);
+
+async function ensureFile(schemaBlock: boolean): Promise<string> {
+  const path = join(DIR, `orders-${schemaBlock ? 'schema' : 'plain'}-${EVENTS}-s${SEED}.jsonl`);
+  if (existsSync(path)) return path;
+  mkdirSync(DIR, { recursive: true });
+  const t0 = performance.now();
+  const tmp = `${path}.partial`;
+  const r = await writeLines(
+    tmp,
+    generateOrders({
+      events: EVENTS,
+      customers: 10_000,
+      seed: SEED,
+      schemaBlock,
+      startMs: Date.UTC(2026, 10, 1),
+      spanMs: 24 * 3_600_000,
+      outOfOrderMs: 4_000,
+    }),
+  );
+  renameSync(tmp, path);
+  const s = (performance.now() - t0) / 1000;
+  console.log(`generated ${path}: ${fmt(r.lines)} lines, ${(r.bytes / 1e6).toFixed(0)} MB in ${s.toFixed(1)} s (${fmt(r.lines / s)} lines/s)`);
+  return path;
 }
+
+/** Reads the whole file (bounded) and calls `each` per batch; returns wall seconds and line count. */
+async function readAll(path: string, each: (b: RecordBatch) => void): Promise<{ seconds: number; lines: number }> {
+  const t0 = performance.now();
+  const reader = new FileSourceReader('orders', path, path, { bounded: true });
+  await reader.open(undefined);
+  let lines = 0;
+  for (;;) {
+    const r = await reader.poll();
+    if (r.kind === 'end') break;
+    if (r.kind !== 'batch') continue;
+    lines += r.batch.values.length;
+    each(r.batch);
+  }
+  await reader.close();
+  return { seconds: (performance.now() - t0) / 1000, lines };
+}
+
+function fmt(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+async function benchFile(path: string): Promise<void> {
+  const bytes = statSync(path).size;
+  // file reading alone
+  const read = await readAll(path, () => {});
+  // JSON.parse only (timed around the parse loop)
+  let parseNs = 0n;
+  let parsed = 0;
+  await readAll(path, (b) => {
+    if (parsed >= PARSE_LIMIT) return;
+    const t = process.hrtime.bigint();
+    for (const v of b.values) if (v !== null && parsed++ < PARSE_LIMIT) JSON.parse(v);
+    parseNs += process.hrtime.bigint() - t;
+  });
+  // decoder only (timed around the decode loop), and read + decode (wall time of the pass)
+  const decoder = createDebeziumDecoder(ORDERS, USED);
+  let decodeNs = 0n;
+  const counts = { event: 0, tombstone: 0, bad: 0 };
+  const all = await readAll(path, (b) => {
+    const t = process.hrtime.bigint();
+    for (const v of b.values) {
+      if (v === null) {
+        counts.tombstone++;
+        continue;
+      }
+      counts[decoder.decode(v).kind]++;
+    }
+    decodeNs += process.hrtime.bigint() - t;
+  });
+  const per = (n: number, ns: bigint) => (n / Number(ns)) * 1e9;
+  console.log(`\n${path}`);
+  console.log(`  ${fmt(all.lines)} lines, ${(bytes / 1e6).toFixed(0)} MB, ${fmt(bytes / all.lines)} bytes/line`);
+  console.log(`  decoded: ${fmt(counts.event)} events, ${fmt(counts.tombstone)} tombstones, ${fmt(counts.bad)} bad`);
+  console.log(`  file reading only      ${fmt(read.lines / read.seconds).padStart(11)} lines/s`);
+  console.log(`  JSON.parse only        ${fmt(per(parsed, parseNs)).padStart(11)} events/s  (first ${fmt(parsed)} lines)`);
+  console.log(`  decoder only           ${fmt(per(all.lines - counts.tombstone, decodeNs)).padStart(11)} events/s`);
+  console.log(`  file reading + decode  ${fmt(all.lines / all.seconds).padStart(11)} lines/s`);
+}
+
+const plain = await ensureFile(false);
+const withSchema = await ensureFile(true);
+await benchFile(plain);
+await benchFile(withSchema);

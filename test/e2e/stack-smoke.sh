@@ -62,15 +62,18 @@ stack_up() {
   echo "stack up took $((SECONDS - s))s"
 }
 
+# The demo tables belong to this test: recreated on every run (a DROP is a normal CDC event too).
 create_tables() {
   bash "$LOCAL/postgres.sh" psql <<'SQL'
-CREATE TABLE IF NOT EXISTS public.sf_smoke (
+DROP TABLE IF EXISTS public.sf_smoke;
+CREATE TABLE public.sf_smoke (
   id BIGINT PRIMARY KEY, run_id TEXT NOT NULL, name TEXT NOT NULL, amount NUMERIC(10,2),
   updated_at TIMESTAMPTZ NOT NULL DEFAULT now());
 ALTER TABLE public.sf_smoke REPLICA IDENTITY FULL;
 SQL
   bash "$LOCAL/mariadb.sh" sql <<'SQL'
-CREATE TABLE IF NOT EXISTS sf_smoke (
+DROP TABLE IF EXISTS sf_smoke;
+CREATE TABLE sf_smoke (
   id BIGINT PRIMARY KEY, run_id VARCHAR(64) NOT NULL, name VARCHAR(64) NOT NULL, amount DECIMAL(10,2),
   updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3));
 SQL

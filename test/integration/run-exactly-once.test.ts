@@ -1,0 +1,161 @@
+// End-to-end runs of the compiled CLI on the embedded default (file source, local warehouse):
+// exactly-once after kill -9 at random points, `--once` twice writes nothing, two pipelines in one
+// warehouse, dead letters and on_error = 'fail'. Reads results back with `streamforge query`.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrders, writeLines } from '../../examples/ecommerce/generate.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'dist/engine/cli/main.js');
+const TMP = join(ROOT, 'test/.tmp', `run-${process.pid}`);
+
+function cli(args: string[], cwd = TMP): { status: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+function query(sql: string, warehouse: string): Record<string, unknown>[] {
+  const r = cli(['query', sql, '--warehouse', warehouse, '--format', 'json']);
+  if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, unknown>[];
+}
+
+const SOURCE = (path: string, extra = ''): string => `
+CREATE SOURCE orders (
+  id BIGINT, customer_id BIGINT, amount DECIMAL(10,2), status VARCHAR, created_at TIMESTAMP(3),
+  PRIMARY KEY (id),
+  WATERMARK FOR created_at AS created_at - INTERVAL '5' SECOND
+) WITH (connector = 'file', path = '${path}'${extra});
+`;
+
+const SINK = (name: string, interval: string): string => `
+CREATE SINK ${name} WITH (table = 'features.${name}', partition_by = 'day(window_start)', commit_interval = '${interval}') AS
+SELECT customer_id, window_start, window_end, COUNT(*) AS orders, SUM(amount) AS spend, MAX(amount) AS top
+FROM TUMBLE(orders, created_at, INTERVAL '5' MINUTE)
+GROUP BY customer_id, window_start, window_end;
+`;
+
+const ALL = (table: string): string =>
+  `SELECT customer_id, window_start, window_end, orders, spend, top FROM ${table} ORDER BY customer_id, window_start`;
+
+beforeAll(async () => {
+  mkdirSync(TMP, { recursive: true });
+  await writeLines(
+    join(TMP, 'orders.jsonl'),
+    generateOrders({
+      events: 60_000,
+      customers: 500,
+      seed: 11,
+      schemaBlock: false,
+      startMs: Date.UTC(2026, 10, 1),
+      spanMs: 3 * 3_600_000,
+      outOfOrderMs: 4_000,
+      lateFraction: 0.002,
+    }),
+  );
+  for (const d of ['a', 'b', 'crash']) mkdirSync(join(TMP, d), { recursive: true });
+  writeFileSync(join(TMP, 'a/pipeline.sql'), SOURCE('../orders.jsonl') + SINK('spend_a', '10s'));
+  writeFileSync(join(TMP, 'b/pipeline.sql'), SOURCE('../orders.jsonl') + SINK('spend_b', '10s'));
+  writeFileSync(join(TMP, 'crash/pipeline.sql'), SOURCE('../orders.jsonl') + SINK('spend_crash', '30ms'));
+}, 120_000);
+
+afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+
+describe('streamforge run on the embedded default', () => {
+  it('writes the table once; a second --once run writes nothing', () => {
+    const r1 = cli(['run', 'a', '--once', '--warehouse', 'wh']);
+    expect(r1.stderr).toBe('');
+    expect(r1.status).toBe(0);
+    expect(r1.stdout).toMatch(/sink spend_a: [\d,]+ rows written in 1 snapshots/);
+    const rows = query(ALL('features.spend_a'), 'wh');
+    expect(rows.length).toBeGreaterThan(1000);
+    const r2 = cli(['run', 'a', '--once', '--warehouse', 'wh']);
+    expect(r2.status).toBe(0);
+    expect(r2.stdout).toMatch(/sink spend_a: 0 rows written in 0 snapshots/);
+    expect(query(ALL('features.spend_a'), 'wh')).toEqual(rows);
+    const meta = readdirSync(join(TMP, 'wh/features/spend_a/metadata')).filter((f) => /^v\d+\.metadata\.json$/.test(f));
+    expect(meta.sort()).toEqual(['v1.metadata.json', 'v2.metadata.json']);
+  });
+
+  it('two pipelines in one warehouse do not interfere', () => {
+    const r = cli(['run', 'b', '--once', '--warehouse', 'wh']);
+    expect(r.status).toBe(0);
+    const a = query(ALL('features.spend_a'), 'wh');
+    const b = query(ALL('features.spend_b'), 'wh');
+    expect(b).toEqual(a);
+  });
+
+  it('resumes exactly once after kill -9 at random points', async () => {
+    let kills = 0;
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let attempt = 0; attempt < 12 && kills < 5; attempt++) {
+      const child = spawn(process.execPath, [CLI, 'run', 'crash', '--once', '--warehouse', 'wh'], { cwd: TMP, stdio: 'ignore' });
+      const delay = 150 + Math.floor(rand() * 900);
+      const exited = await new Promise<boolean>((res) => {
+        const t = setTimeout(() => {
+          child.kill('SIGKILL');
+          res(false);
+        }, delay);
+        child.on('exit', () => {
+          clearTimeout(t);
+          res(true);
+        });
+      });
+      if (!exited) kills++;
+      else break;
+    }
+    expect(kills).toBeGreaterThanOrEqual(1);
+    const final = cli(['run', 'crash', '--once', '--warehouse', 'wh']);
+    expect(final.status).toBe(0);
+    const crash = query(ALL('features.spend_crash'), 'wh');
+    const clean = query(ALL('features.spend_a'), 'wh');
+    expect(crash.length).toBe(clean.length);
+    expect(crash).toEqual(clean);
+  });
+});
+
+describe('bad input', () => {
+  const lines = [
+    '{"op":"c","after":{"id":1,"customer_id":7,"amount":"10.00","status":"paid","created_at":1793491200000}}',
+    '{"op":"c","after":{"id":2,"customer_id":7,"amount":"oops","status":"paid","created_at":1793491201000}}',
+    '{"op":"c","after":{"id":3,',
+    '{"op":"x","after":{"id":4,"customer_id":7,"amount":"1.00","status":"paid","created_at":1793491202000}}',
+    '{"op":"c","after":{"id":5,"customer_id":8,"amount":"2.50","status":"paid","created_at":1793491900000}}',
+    '{"op":"c","after":{"id":6,"customer_id":7,"amount":"3.00","status":"paid","created_at":1793491203000}}',
+  ];
+
+  it('dead-letters them with reason, raw text and file:line, and carries on', () => {
+    mkdirSync(join(TMP, 'bad'), { recursive: true });
+    writeFileSync(join(TMP, 'bad/orders.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(join(TMP, 'bad/pipeline.sql'), SOURCE('orders.jsonl') + SINK('bad_spend', '10s'));
+    const r = cli(['run', 'bad', '--once', '--warehouse', 'whbad']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/source orders: 6 events read, 1 late, 4 dead-lettered/);
+    const dl = query('SELECT reason, position, raw FROM default.orders_dead_letter ORDER BY position', 'whbad');
+    expect(dl.map((d) => [d['reason'], d['position']])).toEqual([
+      ['type', 'orders.jsonl:2'],
+      ['malformed', 'orders.jsonl:3'],
+      ['unknown-op', 'orders.jsonl:4'],
+      ['late', 'orders.jsonl:6'],
+    ]);
+    expect(dl[1]!['raw']).toBe(lines[2]);
+    const out = query('SELECT customer_id, orders, spend FROM features.bad_spend ORDER BY customer_id', 'whbad');
+    expect(out).toEqual([
+      { customer_id: '7', orders: '1', spend: '10.00' },
+      { customer_id: '8', orders: '1', spend: '2.50' },
+    ]);
+  });
+
+  it("stops with exit 2 naming file:line when on_error = 'fail'", () => {
+    mkdirSync(join(TMP, 'fail'), { recursive: true });
+    writeFileSync(join(TMP, 'fail/orders.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(join(TMP, 'fail/pipeline.sql'), SOURCE('orders.jsonl', ", on_error = 'fail'") + SINK('fail_spend', '10s'));
+    const r = cli(['run', 'fail', '--once', '--warehouse', 'whfail']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/orders\.jsonl:2/);
+  });
+});
