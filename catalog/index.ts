@@ -5,6 +5,17 @@ export * from './model.js';
 export type * from './reader.js';
 export * from './store/object-store.js';
 export { FsStore } from './store/fs-store.js';
+export { S3Store, openS3Store } from './store/s3-store.js';
+export {
+  S3ConfigError,
+  describeS3Config,
+  parseS3Uri,
+  resolveS3Config,
+  type S3Config,
+  type S3Credentials,
+  type S3StoreOptions,
+} from './store/s3-config.js';
+export { DEFAULT_RETRY_POLICY, RetriesExhaustedError, type RetryPolicy } from './store/retry.js';
 
 export {
   IcebergSchemaError,

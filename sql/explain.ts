@@ -41,10 +41,8 @@ export function describeNode(p: LogicalPlan): string {
     case 'sink-write': {
       const s = p.sink;
       const parts = [`sink=${s.name}`, `connector=${s.connector}`];
-      if (s.connector === 'iceberg') {
-        parts.push(`table=${s.namespace}.${s.table}`);
-        if (s.warehouse !== undefined) parts.push(`warehouse=${s.warehouse}`);
-      }
+      // the warehouse location is not shown: it may come from the environment
+      if (s.connector === 'iceberg') parts.push(`table=${s.namespace}.${s.table}`);
       parts.push(`format=${s.format}`);
       if (s.connector === 'iceberg') {
         if (s.partitionBy.length > 0) parts.push(`partition_by=[${s.partitionBy.map(partition).join(', ')}]`);

@@ -177,12 +177,6 @@ export function canCast(from: DataType, to: DataType): boolean {
   return false;
 }
 
-/** Whether a value of `from` may be converted to `to` without an explicit CAST. */
-export function canCoerce(from: DataType, to: DataType): boolean {
-  const c = commonType(from, to);
-  return c !== undefined && sameType(c, to);
-}
-
 export type ArithOp = '+' | '-' | '*' | '/' | '%';
 
 /** Result type of `a op b` plus the types the operands are coerced to first; a message if invalid. */

@@ -82,6 +82,23 @@ export class FsStore implements ObjectStore {
     return out;
   }
 
+  /** Subdirectories of the directory `prefix` names ('' or ending in '/'), as keys ending in '/' (empty ones too). */
+  async listPrefixes(prefix: string): Promise<string[]> {
+    if (prefix !== '' && !prefix.endsWith('/'))
+      throw new ObjectStoreError(`listPrefixes needs '' or a prefix ending in '/', got '${prefix}'`, prefix);
+    const dirKey = prefix.slice(0, -1);
+    const dir = dirKey === '' ? this.rootDir : this.filePath(dirKey);
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') return [];
+      throw new ObjectStoreError(`cannot list ${dir}: ${(e as Error).message}`, dirKey, { cause: e });
+    }
+    const out = entries.filter((ent) => ent.isDirectory()).map((ent) => prefix + ent.name + '/');
+    return out.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
   async delete(key: string): Promise<void> {
     const file = this.filePath(key);
     try {

@@ -15,6 +15,12 @@ export interface ObjectStore {
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** Keys (relative to the root) that start with `prefix`, in lexicographic order. */
   list(prefix: string): Promise<string[]>;
+  /**
+   * Optional (stores with a cheap delimiter listing implement it): the distinct "directories"
+   * directly below `prefix` ('' or ending in '/'), i.e. every `prefix + name + '/'` that some key
+   * starts with, sorted. Callers fall back to list() when it is absent.
+   */
+  listPrefixes?(prefix: string): Promise<string[]>;
   /** Remove; no error when absent. */
   delete(key: string): Promise<void>;
 }

@@ -3,6 +3,7 @@
 # mode (single worker, configs/offsets/status in Kafka topics) with the Debezium PostgreSQL and MariaDB
 # connector plugins isolated under plugin.path. Usage: connect.sh fetch|start|stop|status.
 # Must not register connectors (register-connectors.sh does) nor touch other components.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 CONNECT_LIB="$SF_DL/connect-$SF_KAFKA_VERSION/lib"

@@ -2,6 +2,7 @@
 # deploy/local/down.sh — stop every component of the native stack by its recorded pid file, in reverse
 # start order. Usage: down.sh [--purge] (--purge also deletes the run dir: data, logs, Kafka topics).
 # Never deletes the download cache ($STREAMFORGE_DOWNLOADS_DIR) and never kills processes it did not start.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 purge=0

@@ -2,6 +2,7 @@
 # deploy/local/kafka.sh — fetch (Maven Central, pinned), format and run a single-node Apache Kafka in
 # KRaft combined mode (broker+controller in one JVM) on 127.0.0.1.
 # Usage: kafka.sh fetch|start|stop|status. Must not touch any other component.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 KAFKA_LIB="$SF_DL/kafka-$SF_KAFKA_VERSION/lib"

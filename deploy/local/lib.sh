@@ -1,13 +1,12 @@
 # deploy/local/lib.sh — shared helpers for the native StreamForge CDC stack scripts (sourced, never run).
 # Defines pinned versions, ports, directories, pid-file handling and readiness waits.
 # Must not start or download anything by itself; each component script does that explicitly.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # (variables are used by the scripts that source this file)
 
 set -euo pipefail
 
 SF_LOCAL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SF_DEPLOY_DIR="$(cd "$SF_LOCAL_DIR/.." && pwd)"
-SF_REPO_DIR="$(cd "$SF_DEPLOY_DIR/.." && pwd)"
 
 # ---- pinned versions (every download is pinned; bump deliberately) ---------------------------------
 : "${SF_KAFKA_VERSION:=4.1.1}"                  # org.apache.kafka:kafka_2.13 / connect-runtime
@@ -124,7 +123,7 @@ sf_require_free_port() {
 }
 
 # sf_wait NAME TIMEOUT LOGFILE PIDFILE CMD... — poll CMD until it succeeds; on timeout or when the
-# process dies, print a clear error plus the log tail and return 1.
+# process dies, print a clear error plus the log tail and return 1 (a timed-out process is stopped).
 sf_wait() {
   local name="$1" timeout="$2" logf="$3" pidf="$4"
   shift 4
@@ -138,6 +137,8 @@ sf_wait() {
     if ((SECONDS - start >= timeout)); then
       sf_log "$name: not ready after ${timeout}s (check: $*)"
       sf_tail "$logf" 60
+      # Do not leave a half-started server behind: the next start begins from a clean state.
+      [[ -n "$pidf" ]] && sf_stop_pid "$name" "$pidf" 15
       return 1
     fi
     sleep 0.5

@@ -2,6 +2,7 @@
 # deploy/local/mariadb.sh — a private MariaDB 10.11 (Debian mariadb-server) instance for CDC: own datadir
 # and socket under the run dir, binlog ROW/FULL with server_id, 127.0.0.1 only, a 'debezium' user.
 # Usage: mariadb.sh start|stop|status|sql [args]. Must not touch the system instance or other components.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 sf_unprivileged_prefix
 

@@ -2,6 +2,7 @@
 # deploy/local/minio.sh — build (go install, pinned), start, stop and report a local MinIO server.
 # Binary is cached under $STREAMFORGE_DOWNLOADS_DIR/bin (never in the repo); data under the run dir.
 # Usage: minio.sh build|start|stop|status. Must not touch any other component.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 MINIO_DIR="$SF_RUN/minio"
@@ -30,8 +31,11 @@ minio_build() {
     sf_tail "$blog" 40
     sf_die "minio: go install failed"
   fi
-  install -m 0755 "$GO_HOME/bin/minio" "$MINIO_BIN.tmp"
+  mv "$GO_HOME/bin/minio" "$MINIO_BIN.tmp"
+  chmod 0755 "$MINIO_BIN.tmp"
   mv "$MINIO_BIN.tmp" "$MINIO_BIN"
+  # The compile cache (~1 GB) is only useful for rebuilding this exact version; the module cache stays.
+  rm -rf "$GO_HOME/build-cache"
   sf_log "minio: built $MINIO_BIN"
 }
 

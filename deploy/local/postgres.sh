@@ -2,6 +2,7 @@
 # deploy/local/postgres.sh — a private PostgreSQL (Debian postgresql-15) cluster for CDC: own data dir
 # under the run dir, wal_level=logical, 127.0.0.1 only, started non-root via pg_ctl.
 # Usage: postgres.sh start|stop|status|psql [args]. Must not touch the system cluster or other components.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 sf_unprivileged_prefix
 

@@ -2,6 +2,7 @@
 # deploy/local/register-connectors.sh — registers (create-or-update) the Debezium connectors in
 # deploy/connectors/*.json (or the files given) through the Connect REST API and waits for RUNNING.
 # Usage: register-connectors.sh [--compose] [--delete] [file.json...]. Does not start anything.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 files=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # deploy/local/status.sh — print what of the native stack runs, with pids and ports; exit 1 if any
 # component is not running and ready. Read-only.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 rc=0

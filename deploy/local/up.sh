@@ -3,6 +3,7 @@
 # PostgreSQL, MariaDB, Kafka (KRaft), Kafka Connect + Debezium, MinIO (+ bucket). Each step waits until
 # the component is really usable. Usage: up.sh [--register] (also registers deploy/connectors/*.json).
 # Downloads go to $STREAMFORGE_DOWNLOADS_DIR, state to $STREAMFORGE_STACK_DIR; nothing into the repo.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 register=0

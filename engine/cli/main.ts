@@ -5,21 +5,12 @@ import { renderDiagnostic } from '../../sql/index.js';
 import type { Diagnostic } from '../../sql/index.js';
 import type { SourceText } from '../../sql/source.js';
 import { EngineError, describeError } from '../core/errors.js';
-import { PipelineRun } from '../runtime/pipeline.js';
 import type { Progress } from '../runtime/pipeline.js';
-import {
-  Warehouses,
-  defaultDeadLetterFactory,
-  defaultSinkFactory,
-  defaultSourceFactory,
-} from '../runtime/default-factories.js';
+import { Warehouses } from '../runtime/warehouses.js';
 import { flagString, parseArgs } from './args.js';
 import type { ParsedArgs } from './args.js';
-import { explainCommand } from './explain-command.js';
 import { loadAndPlan } from './load-script.js';
 import { progressLine, summaryText } from './progress.js';
-import { queryCommand } from './query.js';
-import { tablesCommand } from './tables.js';
 
 const USAGE = `usage:
   streamforge run <file-or-dir> [--once] [--warehouse DIR|s3://bucket/prefix]
@@ -67,6 +58,8 @@ async function run(args: ParsedArgs): Promise<number> {
     process.stderr.write('nothing to run: no CREATE SINK in the given files\n');
     return 1;
   }
+  const { PipelineRun } = await import('../runtime/pipeline.js');
+  const { defaultDeadLetterFactory, defaultSinkFactory, defaultSourceFactory } = await import('../runtime/default-factories.js');
   const warehouses = new Warehouses(flagString(args, 'warehouse') ?? './warehouse');
   const once = args.flags.has('once');
   const abort = new AbortController();
@@ -110,15 +103,15 @@ async function main(argv: readonly string[]): Promise<number> {
     case 'explain': {
       const { sources, plans, diagnostics } = await loadAndPlan(target(args, 'a file or directory'), process.env);
       if (printDiagnostics(diagnostics, sources) > 0) return 1;
-      return explainCommand(plans, flagString(args, 'sink'));
+      return (await import('./explain-command.js')).explainCommand(plans, flagString(args, 'sink'));
     }
     case 'query':
-      return queryCommand(target(args, 'a SQL query'), {
+      return (await import('./query.js')).queryCommand(target(args, 'a SQL query'), {
         warehouses: new Warehouses(flagString(args, 'warehouse') ?? './warehouse'),
         format: flagString(args, 'format') ?? 'table',
       });
     case 'tables':
-      return tablesCommand(new Warehouses(flagString(args, 'warehouse') ?? './warehouse'));
+      return (await import('./tables.js')).tablesCommand(new Warehouses(flagString(args, 'warehouse') ?? './warehouse'));
     default:
       throw new UsageError(`unknown command '${args.command}'`);
   }

@@ -31,7 +31,9 @@ export function summaryText(s: RunSummary): string {
     );
   }
   for (const k of s.sinks)
-    lines.push(`sink ${k.name}: ${k.rows.toLocaleString('en-US')} rows written in ${k.commits} snapshots -> ${k.target}`);
+    lines.push(
+      `sink ${k.name}: ${k.rows.toLocaleString('en-US')} rows written in ${k.commits} snapshots (commit ${k.commitMs.toFixed(0)} ms) -> ${k.target}`,
+    );
   for (const d of s.deadLetterTables)
     if (d.rows > 0) lines.push(`dead letters of ${d.source}: ${d.rows} rows -> ${d.target}`);
   const rate = secs > 0 ? Math.round(events / secs) : events;

@@ -8,7 +8,7 @@ import type { IcebergTable, TableRef } from '../../catalog/index.js';
 import { EngineError } from '../core/errors.js';
 import { DuckDbError, quoteIdent, quoteString, runDuckDb } from '../query/duckdb.js';
 import type { QueryResult } from '../query/duckdb.js';
-import type { Warehouses } from '../runtime/default-factories.js';
+import type { Warehouses } from '../runtime/warehouses.js';
 
 export interface QueryOptions {
   readonly warehouses: Warehouses;
@@ -54,7 +54,8 @@ async function viewSource(table: IcebergTable): Promise<string> {
     if (f.path.startsWith('file://')) return fileURLToPath(f.path);
     throw new EngineError('config', `table '${table.qualifiedName}': data file ${f.path} is not local; querying object stores needs a prefetch cache`);
   });
-  return `SELECT * FROM read_parquet([${paths.map(quoteString).join(', ')}])`;
+  // hive_partitioning=false: values come from the files, never from partition path segments.
+  return `SELECT * FROM read_parquet([${paths.map(quoteString).join(', ')}], hive_partitioning = false)`;
 }
 
 export async function setupStatements(sql: string, warehouses: Warehouses): Promise<string[]> {

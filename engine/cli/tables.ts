@@ -1,7 +1,7 @@
 // `streamforge tables`: lists the Iceberg tables of a warehouse with their snapshot count, row
 // count and current metadata file. Reads metadata only.
 import { listTables, loadTable } from '../../catalog/index.js';
-import type { Warehouses } from '../runtime/default-factories.js';
+import type { Warehouses } from '../runtime/warehouses.js';
 
 export async function tablesCommand(warehouses: Warehouses): Promise<number> {
   const store = warehouses.open(undefined);

@@ -3,21 +3,11 @@
 // [t, t + gap) overlaps; it is late if t < the end of the key's last emitted session, or if it
 // joins none and t + gap <= watermark. A retraction is applied while its row is pending, else late.
 // No I/O; arguments, filters and group keys arrive as compiled closures.
-//
-// State choice: a key keeps the live rows of its pending sessions (event time + the aggregates'
-// effective inputs, bucketed by distinct time in sorted order) and session boundaries are derived
-// from them: consecutive times closer than `gap` chain into one session. So an insert that
-// bridges two sessions merges them, and retracting the bridging row splits them again exactly as
-// a from-scratch computation would. Aggregates are computed from the rows when a session closes.
-// A retraction matches a pending row with the same time and the same aggregate inputs (rows that
-// agree on those are indistinguishable in the output); one that matches none is reported late.
-// Sessions close on every onWatermark call (one repeating the current watermark too), so a
-// session whose end fell behind the watermark because a retraction shrank it closes at the next call.
 import type { EventTime } from '../core/time.js';
 import type { JsonValue, Row, Value } from '../core/value.js';
 import { rowFromJson, rowToJson, valueFromJson, valueToJson } from '../core/value.js';
 import type { GroupKey } from '../state/group-key.js';
-import { keyOf } from '../state/group-key.js';
+import { keyOf, singleKey } from '../state/group-key.js';
 import { MinHeap } from '../state/min-heap.js';
 import { sameValue } from '../state/value-multiset.js';
 import type { AggregateSpec } from './accumulators.js';
@@ -33,9 +23,6 @@ export interface SessionAggregateConfig {
   readonly aggregateTexts?: readonly string[];
 }
 
-/** A pending row: [weight, ...effective input of each aggregate]. */
-type Entry = unknown[];
-
 interface KeyState {
   readonly key: GroupKey;
   readonly keyVals: Value[];
@@ -43,14 +30,15 @@ interface KeyState {
   readonly seq: number;
   /** End of the last session emitted for this key (-Infinity if none). */
   emittedEnd: number;
-  /** Sorted distinct event times of pending rows, and the rows at each time. */
-  readonly times: number[];
-  readonly buckets: Entry[][];
+  /** Event time of every pending row, ascending (equal times adjacent). */
+  times: number[];
+  /** Per pending row, `stride` slots: [weight, ...effective input of each aggregate]. */
+  data: unknown[];
   /** Priority of this key's one valid heap entry, a lower bound of its first session's end. */
   queued: number;
 }
 
-type KeyJson = [JsonValue[], number, JsonValue, number[], unknown[][][]];
+type KeyJson = [JsonValue[], number, JsonValue, number[], JsonValue[]];
 
 interface Snapshot {
   readonly watermark: JsonValue;
@@ -68,18 +56,34 @@ interface Closing {
 const NO_KEY: Value[] = [];
 const INF = Number.POSITIVE_INFINITY;
 
-function lowerBound(a: readonly number[], t: number): number {
+/** First index whose time is >= t (upper = false) or > t (upper = true). */
+function bound(a: readonly number[], t: number, upper: boolean): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (a[mid]! < t) lo = mid + 1;
+    if (a[mid]! < t || (upper && a[mid] === t)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
 /**
+ * State choice: a key keeps the live rows of its pending sessions (event time + the aggregates'
+ * effective inputs, in flat arrays sorted by time) and session boundaries are derived from them:
+ * consecutive times closer than `gap` chain into one session. So an insert that bridges two
+ * sessions merges them, and retracting the bridging row splits them again exactly as a
+ * from-scratch computation would. Aggregates are computed from the rows when a session closes.
+ * A retraction matches a pending row with the same time and the same aggregate inputs (rows that
+ * agree on those are indistinguishable in the output); one that matches none is reported late.
+ *
+ * Sessions close on every onWatermark call (one repeating the current watermark too), so a
+ * session whose end fell behind the watermark because a retraction shrank it closes at the next
+ * call. A min-heap holds, per key, a lower bound of its first session's end, so a watermark only
+ * visits keys that may close. Sessions closing together are emitted by (window_end, key
+ * first-seen order). A key with no pending rows is forgotten once watermark >= its last emitted
+ * end + gap (remembering it could no longer change any lateness decision).
+ *
  * End of input: +Infinity closes every session; snapshot() then persists as the watermark the
  * largest session end emitted (or the last finite watermark if larger), and every key keeps the
  * end of its last emitted session, so a later run over appended input judges lateness per key.
@@ -88,6 +92,8 @@ export class SessionAggregateOp implements Operator {
   readonly name = 'SessionAggregate';
   private readonly acc: AccumulatorSet;
   private readonly gap: number;
+  /** Slots per pending row. */
+  private readonly stride: number;
   private readonly keys = new Map<GroupKey, KeyState>();
   private readonly heap = new MinHeap<KeyState>();
   private readonly inputs: Value[];
@@ -107,6 +113,7 @@ export class SessionAggregateOp implements Operator {
     this.gap = config.gap;
     this.acc = new AccumulatorSet(config.aggregates);
     this.inputs = new Array<Value>(config.aggregates.length);
+    this.stride = 1 + config.aggregates.length;
   }
 
   describe(): Readonly<Record<string, string>> {
@@ -132,88 +139,91 @@ export class SessionAggregateOp implements Operator {
     const tv = row[this.config.timeColumn];
     if (typeof tv !== 'number' || weight === 0) return; // NULL time: no session, not late
     const fs = this.config.groupKeys;
-    let keyVals = NO_KEY;
-    if (fs.length > 0) {
-      keyVals = new Array<Value>(fs.length);
-      for (let i = 0; i < fs.length; i++) keyVals[i] = fs[i]!(row);
-    }
-    const key = keyOf(keyVals);
+    const key = fs.length === 1 ? singleKey(fs[0]!(row)) : keyOf(this.keyValues(row));
     const acc = this.acc;
     for (let i = 0; i < acc.count; i++) this.inputs[i] = acc.input(i, row);
-    const ok = weight > 0 ? this.insert(key, keyVals, tv, weight) : this.retract(key, tv, weight);
+    const ok = weight > 0 ? this.insert(key, row, tv, weight) : this.retract(key, tv, weight);
     if (!ok) this.ctx.late(row, weight);
   }
 
-  private findEntry(bucket: Entry[]): number {
+  private keyValues(row: Row): Value[] {
+    const fs = this.config.groupKeys;
+    if (fs.length === 0) return NO_KEY;
+    const vals = new Array<Value>(fs.length);
+    for (let i = 0; i < fs.length; i++) vals[i] = fs[i]!(row);
+    return vals;
+  }
+
+  /** Index of the pending row in [from, to) whose inputs equal this.inputs, or -1. */
+  private findRow(ks: KeyState, from: number, to: number): number {
     const inputs = this.inputs;
-    outer: for (let e = 0; e < bucket.length; e++) {
-      const entry = bucket[e]!;
-      for (let i = 0; i < inputs.length; i++) if (!sameValue(entry[i + 1] as Value, inputs[i]!)) continue outer;
-      return e;
+    const data = ks.data;
+    const stride = this.stride;
+    outer: for (let r = from; r < to; r++) {
+      const at = r * stride + 1;
+      for (let i = 0; i < inputs.length; i++) if (!sameValue(data[at + i] as Value, inputs[i]!)) continue outer;
+      return r;
     }
     return -1;
   }
 
-  private insert(key: GroupKey, keyVals: Value[], t: number, weight: number): boolean {
+  private insert(key: GroupKey, row: Row, t: number, weight: number): boolean {
     const gap = this.gap;
     let ks = this.keys.get(key);
     if (ks !== undefined && t < ks.emittedEnd) return false;
     const times = ks?.times;
-    const i = times === undefined ? 0 : lowerBound(times, t);
+    const hi = times === undefined ? 0 : bound(times, t, true);
     const joins =
-      times !== undefined && ((i < times.length && times[i]! - t < gap) || (i > 0 && t - times[i - 1]! < gap));
+      times !== undefined && ((hi > 0 && t - times[hi - 1]! < gap) || (hi < times.length && times[hi]! - t < gap));
     if (!joins && t + gap <= this.wm) return false;
     if (ks === undefined) {
-      ks = { key, keyVals, seq: this.nextSeq++, emittedEnd: Number.NEGATIVE_INFINITY, times: [], buckets: [], queued: INF };
+      ks = { key, keyVals: this.keyValues(row), seq: this.nextSeq++, emittedEnd: Number.NEGATIVE_INFINITY, times: [], data: [], queued: INF };
       this.keys.set(key, ks);
     }
-    if (i < ks.times.length && ks.times[i] === t) {
-      const bucket = ks.buckets[i]!;
-      const e = this.findEntry(bucket);
-      if (e >= 0) bucket[e]![0] = (bucket[e]![0] as number) + weight;
-      else bucket.push(this.newEntry(weight));
+    // Rows equal in time and inputs share one weighted slot.
+    let lo = hi;
+    while (lo > 0 && ks.times[lo - 1] === t) lo--;
+    const same = lo < hi ? this.findRow(ks, lo, hi) : -1;
+    if (same >= 0) {
+      const at = same * this.stride;
+      ks.data[at] = (ks.data[at] as number) + weight;
+    } else if (hi === ks.times.length) {
+      ks.times.push(t);
+      ks.data.push(weight);
+      for (let i = 0; i < this.inputs.length; i++) ks.data.push(this.inputs[i]);
     } else {
-      ks.times.splice(i, 0, t);
-      ks.buckets.splice(i, 0, [this.newEntry(weight)]);
+      ks.times.splice(hi, 0, t);
+      ks.data.splice(hi * this.stride, 0, weight, ...this.inputs);
     }
     // The first session now ends at or after min(previous first end, t + gap).
     if (t + gap < ks.queued) this.schedule(ks, t + gap);
     return true;
   }
 
-  private newEntry(weight: number): Entry {
-    const e: Entry = new Array<unknown>(this.inputs.length + 1);
-    e[0] = weight;
-    for (let i = 0; i < this.inputs.length; i++) e[i + 1] = this.inputs[i];
-    return e;
-  }
-
   private retract(key: GroupKey, t: number, weight: number): boolean {
     const ks = this.keys.get(key);
     if (ks === undefined) return false;
-    const i = lowerBound(ks.times, t);
-    if (i >= ks.times.length || ks.times[i] !== t) return false;
-    const bucket = ks.buckets[i]!;
-    const e = this.findEntry(bucket);
-    if (e < 0) return false;
-    const entry = bucket[e]!;
-    const left = (entry[0] as number) + weight;
+    const lo = bound(ks.times, t, false);
+    let hi = lo;
+    while (hi < ks.times.length && ks.times[hi] === t) hi++;
+    const r = this.findRow(ks, lo, hi);
+    if (r < 0) return false;
+    const at = r * this.stride;
+    const left = (ks.data[at] as number) + weight;
     if (left < 0) return false;
     if (left > 0) {
-      entry[0] = left;
+      ks.data[at] = left;
       return true;
     }
-    bucket.splice(e, 1);
-    if (bucket.length > 0) return true;
-    ks.times.splice(i, 1);
-    ks.buckets.splice(i, 1);
+    ks.times.splice(r, 1);
+    ks.data.splice(at, this.stride);
     if (ks.times.length === 0) {
       if (ks.emittedEnd === Number.NEGATIVE_INFINITY) this.keys.delete(ks.key);
       else if (ks.emittedEnd + this.gap < ks.queued) this.schedule(ks, ks.emittedEnd + this.gap);
       return true;
     }
     // Removing a row may shrink or split the first session: requeue at its actual end.
-    const end = this.firstSession(ks).end;
+    const end = ks.times[this.firstSessionLast(ks)]! + this.gap;
     if (end < ks.queued) this.schedule(ks, end);
     return true;
   }
@@ -223,12 +233,12 @@ export class SessionAggregateOp implements Operator {
     this.heap.push(priority, ks);
   }
 
-  /** The first pending session of `ks`: rows [0, last] by time index, and its end. */
-  private firstSession(ks: KeyState): { last: number; end: number } {
+  /** Index of the last pending row of the first session (consecutive times closer than gap). */
+  private firstSessionLast(ks: KeyState): number {
     const times = ks.times;
     let j = 0;
     while (j + 1 < times.length && times[j + 1]! - times[j]! < this.gap) j++;
-    return { last: j, end: times[j]! + this.gap };
+    return j;
   }
 
   onWatermark(time: EventTime): void {
@@ -252,7 +262,8 @@ export class SessionAggregateOp implements Operator {
       if (this.keys.get(ks.key) !== ks || prio !== ks.queued) continue; // stale entry
       ks.queued = INF;
       while (ks.times.length > 0) {
-        const { last, end } = this.firstSession(ks);
+        const last = this.firstSessionLast(ks);
+        const end = ks.times[last]! + this.gap;
         if (end > w) {
           this.schedule(ks, end);
           break;
@@ -260,8 +271,13 @@ export class SessionAggregateOp implements Operator {
         closing.push({ end, seq: ks.seq, row: this.sessionRow(ks, last, end) });
         ks.emittedEnd = end;
         if (end > this.maxEmittedEnd) this.maxEmittedEnd = end;
-        ks.times.splice(0, last + 1);
-        ks.buckets.splice(0, last + 1);
+        if (last + 1 === ks.times.length) {
+          ks.times = [];
+          ks.data = [];
+        } else {
+          ks.times.splice(0, last + 1);
+          ks.data.splice(0, (last + 1) * this.stride);
+        }
       }
       if (ks.times.length === 0 && w !== INF) {
         // Forget the key once no insert could be judged differently by remembering emittedEnd:
@@ -274,15 +290,16 @@ export class SessionAggregateOp implements Operator {
     for (const c of closing) this.out.change(c.row, 1);
   }
 
+  /** Output row of the session made of pending rows [0, last]. */
   private sessionRow(ks: KeyState, last: number, end: number): Value[] {
     const acc = this.acc;
     const s: unknown[] = new Array<unknown>(acc.width);
     acc.init(s, 0);
-    for (let j = 0; j <= last; j++) {
-      for (const entry of ks.buckets[j]!) {
-        const w = entry[0] as number;
-        for (let i = 0; i < acc.count; i++) acc.addInput(s, 0, i, entry[i + 1] as Value, w);
-      }
+    const data = ks.data;
+    const stride = this.stride;
+    for (let at = 0; at <= last * stride; at += stride) {
+      const w = data[at] as number;
+      for (let i = 0; i < acc.count; i++) acc.addInput(s, 0, i, data[at + 1 + i] as Value, w);
     }
     const row: Value[] = ks.keyVals.slice();
     row.push(ks.times[0]!, end);
@@ -295,8 +312,8 @@ export class SessionAggregateOp implements Operator {
     const keys: KeyJson[] = [];
     for (const ks of this.keys.values()) {
       if (ks.times.length === 0 && ks.emittedEnd + this.gap <= wm) continue; // nothing left to judge
-      const buckets = ks.buckets.map((b) => b.map((e) => [e[0], ...e.slice(1).map((v) => valueToJson(v as Value))]));
-      keys.push([rowToJson(ks.keyVals), ks.seq, valueToJson(ks.emittedEnd), ks.times.slice(), buckets]);
+      const data = ks.data.map((v) => valueToJson(v as Value));
+      keys.push([rowToJson(ks.keyVals), ks.seq, valueToJson(ks.emittedEnd), ks.times.slice(), data]);
     }
     return {
       watermark: valueToJson(wm),
@@ -314,20 +331,19 @@ export class SessionAggregateOp implements Operator {
     this.lastFinite = this.wm;
     this.maxEmittedEnd = valueFromJson(s.maxEmittedEnd) as number;
     this.nextSeq = s.nextSeq;
-    for (const [kj, seq, ej, times, bj] of s.keys) {
+    for (const [kj, seq, ej, times, dj] of s.keys) {
       const keyVals = kj.length === 0 ? NO_KEY : rowFromJson(kj);
-      const buckets = bj.map((b) => b.map((e) => [e[0], ...e.slice(1).map((v) => valueFromJson(v as JsonValue))]));
       const ks: KeyState = {
         key: keyOf(keyVals),
         keyVals,
         seq,
         emittedEnd: valueFromJson(ej) as number,
         times: times.slice(),
-        buckets,
+        data: dj.map(valueFromJson),
         queued: INF,
       };
       this.keys.set(ks.key, ks);
-      if (ks.times.length > 0) this.schedule(ks, this.firstSession(ks).end);
+      if (ks.times.length > 0) this.schedule(ks, ks.times[this.firstSessionLast(ks)]! + this.gap);
       else if (ks.emittedEnd + this.gap < INF) this.schedule(ks, ks.emittedEnd + this.gap);
     }
   }

@@ -26,17 +26,23 @@ export interface WindowAggregateConfig {
 }
 
 /**
- * One open window. Its groups live in one flat array, `stride` slots per group in first-touched
- * order (the emission order): [group key (the value itself for one GROUP BY column, else the
- * array of values), net row count, ...accumulator slots]. A Map gives a group's index; keeping
- * the state flat saves a dependent memory load and an allocation per group.
+ * One open window. Its groups are numbered in first-touched order (the emission order) and live
+ * in fixed-size chunks of CHUNK groups, `stride` slots per group: [group key (the value itself
+ * for one GROUP BY column, else the array of values), net row count, ...accumulator slots]. A
+ * Map gives a group's number; flat chunks save a dependent memory load and an allocation per
+ * group, and never copy a huge array while growing.
  */
 interface WindowState {
   readonly start: number;
   readonly end: number;
   readonly index: Map<GroupKey, number>;
-  readonly slots: unknown[];
+  readonly chunks: unknown[][];
+  groups: number;
 }
+
+const CHUNK_BITS = 8;
+const CHUNK = 1 << CHUNK_BITS;
+const MASK = CHUNK - 1;
 
 const KEY = 0;
 const NET = 1;
@@ -50,6 +56,12 @@ interface Snapshot {
 }
 
 /**
+ * A group whose net row count is <= 0 when its window closes emits nothing and is dropped with
+ * the window; it is kept until then (not dropped the moment its count reaches 0) because later
+ * changes must integrate with everything applied before, e.g. after a retraction of a row this
+ * operator never saw. NULL event times belong to no window and are dropped without being late.
+ * Output order: windows by window_end, groups within a window in first-touched order.
+ *
  * End of input: when +Infinity closes every window, snapshot() persists as the watermark the
  * largest window_end closed so far (or the last finite watermark if larger), a finite value, so a
  * later run over appended input keeps working: changes for windows already emitted are late,
@@ -109,7 +121,7 @@ export class WindowAggregateOp implements Operator {
   onChange(row: Row, weight: number): void {
     const tv = row[this.config.timeColumn];
     // A NULL event time belongs to no window: the change is dropped (it is not late).
-    if (typeof tv !== 'number') return;
+    if (typeof tv !== 'number' || weight === 0) return;
     const spec = this.config.window;
     let n = 1;
     if (spec.kind === 'tumble') this.starts[0] = alignDown(tv, spec.size);
@@ -136,9 +148,10 @@ export class WindowAggregateOp implements Operator {
         if (win === undefined) win = this.openWindow(start);
         this.lastWin = win;
       }
-      let at = win.index.get(key);
-      if (at === undefined) at = this.newGroup(win, key, keyValue);
-      const slots = win.slots;
+      let g = win.index.get(key);
+      if (g === undefined) g = this.newGroup(win, key, keyValue);
+      const slots = win.chunks[g >>> CHUNK_BITS]!;
+      const at = (g & MASK) * this.stride;
       slots[at + NET] = (slots[at + NET] as number) + weight;
       for (let i = 0; i < acc.count; i++) acc.addInput(slots, at + BASE, i, this.inputs[i]!, weight);
     }
@@ -154,21 +167,27 @@ export class WindowAggregateOp implements Operator {
 
   private openWindow(start: number): WindowState {
     const end = start + this.config.window.size;
-    const win: WindowState = { start, end, index: new Map(), slots: [] };
+    const win: WindowState = { start, end, index: new Map(), chunks: [], groups: 0 };
     this.windows.set(start, win);
     if (end < this.minEnd) this.minEnd = end;
     return win;
   }
 
-  /** Append a group to `win`; returns the offset of its first slot. */
+  /** Append a group to `win`; returns its number. */
   private newGroup(win: WindowState, key: GroupKey, keyValue: unknown): number {
-    const at = win.slots.length;
-    const slots = win.slots;
-    slots.push(keyValue, 0);
-    for (let i = BASE; i < this.stride; i++) slots.push(null); // keep the array packed
+    const g = win.groups++;
+    if ((g & MASK) === 0) {
+      const chunk: unknown[] = [];
+      for (let i = CHUNK * this.stride; i > 0; i--) chunk.push(null); // packed, never grows
+      win.chunks.push(chunk);
+    }
+    const slots = win.chunks[g >>> CHUNK_BITS]!;
+    const at = (g & MASK) * this.stride;
+    slots[at + KEY] = keyValue;
+    slots[at + NET] = 0;
     this.acc.init(slots, at + BASE);
-    win.index.set(key, at);
-    return at;
+    win.index.set(key, g);
+    return g;
   }
 
   onWatermark(time: EventTime): void {
@@ -193,8 +212,9 @@ export class WindowAggregateOp implements Operator {
     for (const win of closing) {
       this.windows.delete(win.start);
       if (win.end > this.maxClosedEnd) this.maxClosedEnd = win.end;
-      const slots = win.slots;
-      for (let at = 0; at < slots.length; at += stride) {
+      for (let g = 0; g < win.groups; g++) {
+        const slots = win.chunks[g >>> CHUNK_BITS]!;
+        const at = (g & MASK) * stride;
         if ((slots[at + NET] as number) <= 0) continue; // every row retracted: nothing to emit
         const row: Value[] = this.single ? [slots[at + KEY] as Value] : (slots[at + KEY] as Value[]).slice();
         row.push(win.start, win.end);
@@ -209,8 +229,9 @@ export class WindowAggregateOp implements Operator {
     const windows: Snapshot['windows'] = [];
     for (const win of this.windows.values()) {
       const groups: [JsonValue[], number, unknown[]][] = [];
-      const slots = win.slots;
-      for (let at = 0; at < slots.length; at += this.stride) {
+      for (let g = 0; g < win.groups; g++) {
+        const slots = win.chunks[g >>> CHUNK_BITS]!;
+        const at = (g & MASK) * this.stride;
         const keyVals = this.single ? [slots[at + KEY] as Value] : (slots[at + KEY] as Value[]);
         groups.push([rowToJson(keyVals), slots[at + NET] as number, this.acc.toJson(slots, at + BASE)]);
       }
@@ -233,9 +254,11 @@ export class WindowAggregateOp implements Operator {
       for (const [kj, net, accJson] of groups) {
         const keyVals = rowFromJson(kj);
         const keyValue = this.single ? keyVals[0]! : keyVals;
-        const at = this.newGroup(win, this.single ? singleKey(keyVals[0]!) : keyOf(keyVals), keyValue);
-        win.slots[at + NET] = net;
-        this.acc.fromJson(win.slots, at + BASE, accJson);
+        const g = this.newGroup(win, this.single ? singleKey(keyVals[0]!) : keyOf(keyVals), keyValue);
+        const slots = win.chunks[g >>> CHUNK_BITS]!;
+        const at = (g & MASK) * this.stride;
+        slots[at + NET] = net;
+        this.acc.fromJson(slots, at + BASE, accJson);
       }
     }
   }

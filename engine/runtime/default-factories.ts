@@ -3,8 +3,6 @@
 import { resolve } from 'node:path';
 import type { SinkDef, SourceDef } from '../../catalog/model.js';
 import type { Schema } from '../../catalog/types.js';
-import type { ObjectStore } from '../../catalog/store/object-store.js';
-import { FsStore } from '../../catalog/store/fs-store.js';
 import type { SinkWriter } from '../connectors/sink.js';
 import type { SourceReader } from '../connectors/source.js';
 import { FileSourceReader } from '../connectors/file-source.js';
@@ -13,32 +11,7 @@ import { ConsoleSink } from '../sinks/console-sink.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
 import { DEAD_LETTER_NAMESPACE, DEAD_LETTER_SCHEMA, DeadLetterWriter, deadLetterTableName } from './dead-letter.js';
 import type { DeadLetterFactory, SinkFactory, SourceFactory } from './factories.js';
-
-/** Opens (and caches) the object store of a warehouse: a directory, or s3://bucket/prefix. */
-export class Warehouses {
-  private readonly stores = new Map<string, ObjectStore>();
-
-  constructor(
-    readonly defaultWarehouse: string,
-    private readonly openS3?: (uri: string) => ObjectStore,
-  ) {}
-
-  open(warehouse: string | undefined): ObjectStore {
-    const w = warehouse ?? this.defaultWarehouse;
-    const key = w.startsWith('s3://') ? w.replace(/\/+$/, '') : resolve(w.startsWith('file://') ? w.slice(7) : w);
-    let store = this.stores.get(key);
-    if (!store) {
-      if (key.startsWith('s3://')) {
-        if (!this.openS3) throw new EngineError('config', `warehouse '${w}': s3:// warehouses are not available in this build`);
-        store = this.openS3(key);
-      } else {
-        store = new FsStore(key);
-      }
-      this.stores.set(key, store);
-    }
-    return store;
-  }
-}
+import type { Warehouses } from './warehouses.js';
 
 export function defaultSourceFactory(): SourceFactory {
   return (def: SourceDef, bounded: boolean): SourceReader => {

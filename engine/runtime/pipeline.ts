@@ -47,7 +47,13 @@ export interface Progress {
 export interface RunSummary {
   readonly elapsedMs: number;
   readonly sources: readonly { readonly name: string; readonly metrics: SourceMetrics }[];
-  readonly sinks: readonly { readonly name: string; readonly target: string; readonly rows: number; readonly commits: number }[];
+  readonly sinks: readonly {
+    readonly name: string;
+    readonly target: string;
+    readonly rows: number;
+    readonly commits: number;
+    readonly commitMs: number;
+  }[];
   readonly deadLetterTables: readonly { readonly source: string; readonly target: string; readonly rows: number }[];
 }
 
@@ -60,6 +66,7 @@ interface ChainRun {
   lastPositions: string;
   rowsCommitted: number;
   commits: number;
+  commitMs: number;
 }
 
 interface SourceRun {
@@ -156,6 +163,7 @@ export class PipelineRun {
           lastPositions: resumePositions ? JSON.stringify(resumePositions) : '',
           rowsCommitted: 0,
           commits: 0,
+          commitMs: 0,
         });
       }
       const used = [...new Set(chains.flatMap((c) => c.chain.usedColumns))].sort((a, b) => a - b);
@@ -308,7 +316,9 @@ export class PipelineRun {
       if (c.writer.pending() === 0 && text === c.lastPositions) continue;
       const operators = snapshotChain(c.chain);
       const pending = c.writer.pending();
+      const t0 = this.clock();
       const did = await c.writer.commit({ positions: { [s.def.name]: positions }, operators, final });
+      c.commitMs += this.clock() - t0;
       if (did) {
         c.commits++;
         c.rowsCommitted += pending;
@@ -359,7 +369,13 @@ export class PipelineRun {
       elapsedMs: now - this.startedAt,
       sources: this.sources.map((s) => ({ name: s.def.name, metrics: s.metrics })),
       sinks: this.sources.flatMap((s) =>
-        s.chains.map((c) => ({ name: c.chain.sinkName, target: c.writer.target, rows: c.rowsCommitted, commits: c.commits })),
+        s.chains.map((c) => ({
+          name: c.chain.sinkName,
+          target: c.writer.target,
+          rows: c.rowsCommitted,
+          commits: c.commits,
+          commitMs: c.commitMs,
+        })),
       ),
       deadLetterTables: this.sources.flatMap((s) =>
         s.deadLetter ? [{ source: s.def.name, target: s.deadLetter.target, rows: s.deadLetter.rowsWritten }] : [],

@@ -30,18 +30,6 @@ export interface PartitionGroup extends ColumnBatch {
   readonly values: readonly Value[];
 }
 
-interface MutableGroup {
-  readonly values: Value[];
-  readonly vectors: Value[][];
-  length: number;
-}
-
-function addRow(g: MutableGroup, row: Row): void {
-  const vs = g.vectors;
-  for (let c = 0; c < vs.length; c++) vs[c]!.push(row[c] ?? null);
-  g.length++;
-}
-
 function keyPart(v: Value): unknown {
   return v instanceof Uint8Array ? 'x' + Buffer.from(v).toString('hex') : v;
 }
@@ -66,28 +54,46 @@ export function groupByPartition(table: IcebergTable, rows: readonly Row[]): Par
   if (types.length === 0) return [{ values: [], ...columnBatchFromRows(rows, width) }];
   const fns = table.spec.fields.map((f, i) => transformFunction(types[i]!.column.type, f.transform));
   const idx = types.map((t) => t.index);
-  const groups = new Map<unknown, MutableGroup>();
-  const newGroup = (values: Value[]): MutableGroup => ({ values, vectors: Array.from({ length: width }, () => []), length: 0 });
-  if (fns.length === 1) {
-    const fn = fns[0]!;
-    const ci = idx[0]!;
-    for (const row of rows) {
-      const v = fn(row[ci] ?? null);
-      const k = keyPart(v);
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = newGroup([v])));
-      addRow(g, row);
+  // Pass 1: the group of every row. Pass 2: copy values into exactly-sized column vectors
+  // (no array growth, so no garbage proportional to the batch).
+  const ids = new Map<unknown, number>();
+  const tuples: Value[][] = [];
+  const counts: number[] = [];
+  const gid = new Int32Array(rows.length);
+  const single = fns.length === 1;
+  const fn0 = fns[0]!;
+  const ci0 = idx[0]!;
+  const scratch: Value[] = new Array<Value>(fns.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let key: unknown;
+    if (single) {
+      scratch[0] = fn0(row[ci0] ?? null);
+      key = keyPart(scratch[0]);
+    } else {
+      for (let i = 0; i < fns.length; i++) scratch[i] = fns[i]!(row[idx[i]!] ?? null);
+      key = multiKey(scratch);
     }
-  } else {
-    for (const row of rows) {
-      const values = fns.map((fn, i) => fn(row[idx[i]!] ?? null));
-      const k = multiKey(values);
-      let g = groups.get(k);
-      if (!g) groups.set(k, (g = newGroup(values)));
-      addRow(g, row);
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = tuples.length;
+      ids.set(key, id);
+      tuples.push(scratch.slice());
+      counts.push(0);
     }
+    gid[r] = id;
+    counts[id]!++;
   }
-  return [...groups.values()];
+  const vectors = counts.map((n) => Array.from({ length: width }, () => new Array<Value>(n)));
+  const cursor = new Int32Array(counts.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    const g = gid[r]!;
+    const pos = cursor[g]!++;
+    const vs = vectors[g]!;
+    for (let c = 0; c < width; c++) vs[c]![pos] = row[c] ?? null;
+  }
+  return tuples.map((values, g) => ({ values, vectors: vectors[g]!, length: counts[g]! }));
 }
 
 /** Encodes and uploads the rows as Parquet files; returns one descriptor per file (none for no rows). */

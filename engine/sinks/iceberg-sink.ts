@@ -11,7 +11,6 @@ import type { CommitRequest, ResumeInfo, SinkWriter } from '../connectors/sink.j
 import { EngineError, withContext } from '../core/errors.js';
 import type { Row } from '../core/value.js';
 import { pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../state/checkpoint.js';
-import { writeDataFiles } from './data-file-writer.js';
 import { icebergTypeOf, icebergTypeToJson, sameIcebergType } from '../../catalog/iceberg/schema.js';
 
 export const SUMMARY_POSITIONS = 'streamforge.positions';
@@ -137,7 +136,8 @@ export class IcebergSink implements SinkWriter {
     const table = this.table ?? (await this.create());
     const rows = this.rows;
     try {
-      const files = rows.length > 0 ? await writeDataFiles(this.o.store, table, rows) : [];
+      // Loaded on first use: the Parquet stack (Arrow + WASM) costs ~0.3 s to load.
+      const files = rows.length > 0 ? await (await import('./data-file-writer.js')).writeDataFiles(this.o.store, table, rows) : [];
       const ckptKey = await writeCheckpoint(this.o.store, table.keyPrefix, {
         version: 1,
         sink: this.o.name,

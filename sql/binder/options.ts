@@ -17,6 +17,10 @@ export interface ResolvedOption {
   readonly value: string;
   readonly ast: OptionAst;
   readonly offset?: number;
+  /** The value holds `${NAME}` substitutions: messages show `written`, never `value`. */
+  readonly fromEnv: boolean;
+  /** The value as messages may show it (as written in the file). */
+  readonly written: string;
 }
 
 interface OptionSpec {
@@ -79,7 +83,14 @@ function substitute(o: OptionAst, env: Env, diags: Diagnostics): ResolvedOption 
     }
     return v;
   });
-  return { key: o.key, value, ast: o, ...(changed || o.valueOffset === undefined ? {} : { offset: o.valueOffset }) };
+  return {
+    key: o.key,
+    value,
+    ast: o,
+    ...(changed || o.valueOffset === undefined ? {} : { offset: o.valueOffset }),
+    fromEnv: changed,
+    written: o.value,
+  };
 }
 
 class OptionSet {
@@ -102,8 +113,8 @@ class OptionSet {
     const allowed = this.specs[key]!.values!;
     const v = o.value.trim().toLowerCase();
     if (allowed.includes(v)) return v;
-    this.diags.error('invalid-option-value', `invalid value '${o.value}' for option '${key}'`, o.ast.valueSpan, {
-      help: [...didYouMean(v, allowed), `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`],
+    this.diags.error('invalid-option-value', `invalid value '${o.written}' for option '${key}'`, o.ast.valueSpan, {
+      help: [...(o.fromEnv ? [] : didYouMean(v, allowed)), `expected one of ${allowed.map((a) => `'${a}'`).join(', ')}`],
     });
     return dflt;
   }
@@ -113,8 +124,8 @@ class OptionSet {
     if (!o) return dflt;
     const r = parseDurationMs(o.value);
     if ('error' in r || r.ms <= 0) {
-      this.diags.error('invalid-option-value', `invalid duration '${o.value}' for option '${key}'`, o.ast.valueSpan, {
-        notes: 'error' in r ? [r.error] : ['it must be greater than zero'],
+      this.diags.error('invalid-option-value', `invalid duration '${o.written}' for option '${key}'`, o.ast.valueSpan, {
+        notes: 'error' in r ? (o.fromEnv ? [] : [r.error]) : ['it must be greater than zero'],
         help: ["write a positive duration with a unit, e.g. '10s', '500ms' or '1 minute'"],
       });
       return dflt;
@@ -235,7 +246,7 @@ export function sinkOptions(name: string, asts: readonly OptionAst[], env: Env, 
   if (t) {
     const parts = t.value.trim().split('.');
     if (parts.length === 0 || !parts.every((p) => TABLE_PART.test(p))) {
-      diags.error('invalid-option-value', `invalid table name '${t.value}'`, t.ast.valueSpan, {
+      diags.error('invalid-option-value', `invalid table name '${t.written}'`, t.ast.valueSpan, {
         help: ["write 'namespace.table' using letters, digits and underscores"],
       });
     } else {

@@ -3,7 +3,7 @@
 // exists in the sink's output and the transform fits its type. Pure string scanning.
 import type { PartitionField, PartitionTransform } from '../../catalog/model.js';
 import type { DataType, Field } from '../../catalog/types.js';
-import type { Diagnostics } from '../diagnostic.js';
+import { Diagnostics } from '../diagnostic.js';
 import { didYouMean } from '../suggest.js';
 import type { ResolvedOption } from './options.js';
 import { valueSpan } from './options.js';
@@ -37,8 +37,23 @@ function fits(t: PartitionTransform, type: DataType): boolean {
 const transformText = (t: PartitionTransform): string =>
   t.kind === 'bucket' ? `bucket[${t.n}]` : t.kind === 'truncate' ? `truncate[${t.width}]` : t.kind;
 
-/** Parses and validates partition_by against the sink's output fields; invalid items are dropped. */
+/**
+ * Parses and validates partition_by against the sink's output fields; invalid items are dropped.
+ * A value set from the environment is never quoted in messages: its problems become one error.
+ */
 export function parsePartitionBy(o: ResolvedOption, fields: readonly Field[], diags: Diagnostics): PartitionField[] {
+  if (!o.fromEnv) return parseItems(o, fields, diags);
+  const local = new Diagnostics();
+  const out = parseItems(o, fields, local);
+  if (local.errorCount > 0)
+    diags.error('invalid-option-value', `option 'partition_by' (set from the environment) is invalid`, o.ast.valueSpan, {
+      notes: [`${local.errorCount} of its items cannot be used with the sink's output columns`],
+      help: [SHAPE_HELP],
+    });
+  return out;
+}
+
+function parseItems(o: ResolvedOption, fields: readonly Field[], diags: Diagnostics): PartitionField[] {
   const text = o.value;
   const out: PartitionField[] = [];
   let depth = 0;

@@ -9,7 +9,7 @@ set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 LOCAL="$REPO/deploy/local"
-# shellcheck source=../../deploy/local/lib.sh
+# shellcheck source-path=SCRIPTDIR source=../../deploy/local/lib.sh
 source "$LOCAL/lib.sh"
 
 mode=auto

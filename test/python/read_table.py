@@ -1,10 +1,13 @@
 """Reads a StreamForge Iceberg table with real readers and prints one JSON document.
 
-Usage: read_table.py <table-dir> [--filter EXPR]...
-  <table-dir> holds metadata/vN.metadata.json. PyIceberg loads the newest vN with
-  StaticTable.from_metadata and scans to Arrow; DuckDB reads the exact Parquet files PyIceberg's
-  plan_files returns (its iceberg extension cannot be downloaded here). Each --filter is a PyIceberg
-  row filter; its scan's rows and planned file count are reported too (partition/bound pruning).
+Usage: read_table.py <table-dir | metadata-location> [--filter EXPR]... [--prop KEY=VALUE]...
+  <table-dir> holds metadata/vN.metadata.json (the newest vN is read); a metadata location is a
+  vN.metadata.json path or URI, local or s3:// (then pass --prop s3.endpoint=..., s3.access-key-id=...,
+  s3.secret-access-key=..., s3.region=..., s3.path-style-access=true|false as FileIO properties).
+  PyIceberg loads it with StaticTable.from_metadata and scans to Arrow; DuckDB reads the exact
+  Parquet files PyIceberg's plan_files returns (its iceberg and httpfs extensions cannot be
+  downloaded here, so remote files are first copied byte for byte through PyIceberg's FileIO).
+  Each --filter is a PyIceberg row filter; its scan's rows and planned file count are reported too.
 Values are canonical: integers and decimals as strings, timestamps as epoch-microsecond strings,
 dates as day numbers, binary as hex, doubles as numbers (NaN as "NaN"), NULL as null.
 Output: {"rows", "count", "duckdb_rows", "files", "snapshots", "field_ids_ok", "field_id_errors", "filtered"}
@@ -14,6 +17,7 @@ import math
 import os
 import re
 import sys
+import tempfile
 from decimal import Decimal
 
 import duckdb
@@ -80,6 +84,40 @@ def local_path(uri):
     return uri[len("file://"):] if uri.startswith("file://") else uri
 
 
+def is_remote(uri):
+    return re.match(r"^[a-z][a-z0-9+.-]*://", uri) is not None and not uri.startswith("file://")
+
+
+def file_io_properties(props):
+    """--prop pairs as PyIceberg FileIO properties; s3.path-style-access maps to force-virtual-addressing."""
+    out = {}
+    for key, value in props.items():
+        if key == "s3.path-style-access":
+            out["s3.force-virtual-addressing"] = "false" if value.lower() == "true" else "true"
+        else:
+            out[key] = value
+    return out
+
+
+def readable_paths(io, uris, tmp_dir):
+    """Local paths of the data files: local ones as they are, remote ones copied via the table's FileIO."""
+    paths = []
+    for uri in uris:
+        if not is_remote(uri):
+            paths.append(local_path(uri))
+            continue
+        dest = os.path.join(tmp_dir, str(len(paths)) + "-" + uri.rsplit("/", 1)[-1])
+        with io.new_input(uri).open() as src, open(dest, "wb") as dst:
+            dst.write(src.read())
+        paths.append(dest)
+    return paths
+
+
+def relative_to(location, uri):
+    location = location.rstrip("/") + "/"
+    return uri[len(location):] if uri.startswith(location) else uri
+
+
 def duckdb_rows(paths, schema):
     if not paths:
         return []
@@ -131,22 +169,29 @@ def main():
     args = sys.argv[1:]
     if not args:
         raise SystemExit(__doc__)
-    table_dir = args[0]
+    target = args[0]
     filters = []
+    props = {}
     i = 1
     while i < len(args):
         if args[i] == "--filter" and i + 1 < len(args):
             filters.append(args[i + 1])
             i += 2
+        elif args[i] == "--prop" and i + 1 < len(args) and "=" in args[i + 1]:
+            key, value = args[i + 1].split("=", 1)
+            props[key] = value
+            i += 2
         else:
             raise SystemExit(f"unknown argument {args[i]}")
 
-    table = StaticTable.from_metadata(newest_metadata(table_dir))
+    metadata_location = target if target.endswith(".metadata.json") else newest_metadata(target)
+    table = StaticTable.from_metadata(metadata_location, properties=file_io_properties(props))
     schema = table.schema()
     scan = table.scan()
     tasks = list(scan.plan_files())
-    paths = [local_path(t.file.file_path) for t in tasks]
     rows = arrow_rows(scan.to_arrow(), schema)
+    tmp = tempfile.TemporaryDirectory(prefix="read_table-")
+    paths = readable_paths(table.io, [t.file.file_path for t in tasks], tmp.name)
     errors = check_field_ids(paths, schema)
 
     filtered = []
@@ -176,7 +221,7 @@ def main():
                 "duckdb_rows": duckdb_rows(paths, schema),
                 "files": len(tasks),
                 "partitions": [
-                    {"path": os.path.relpath(local_path(t.file.file_path), table_dir), "partition": [str(x) for x in t.file.partition]}
+                    {"path": relative_to(table.metadata.location, t.file.file_path), "partition": [str(x) for x in t.file.partition]}
                     for t in tasks
                 ],
                 "snapshots": snapshots,
@@ -184,9 +229,11 @@ def main():
                 "field_ids_ok": not errors,
                 "field_id_errors": errors,
                 "filtered": filtered,
+                "metadata_location": metadata_location,
             }
         )
     )
+    tmp.cleanup()
 
 
 if __name__ == "__main__":

@@ -66,6 +66,16 @@ describe('FsStore', () => {
     expect(await store.list('nope/')).toEqual([]);
   });
 
+  it('lists the directories directly below a prefix (listPrefixes)', async () => {
+    const { store } = fresh();
+    for (const k of ['ns1/t1/metadata/v1.metadata.json', 'ns1/t2/data/f.parquet', 'ns2/t3/x', 'top.txt']) await store.put(k, bytes(k));
+    expect(await store.listPrefixes('')).toEqual(['ns1/', 'ns2/']);
+    expect(await store.listPrefixes('ns1/')).toEqual(['ns1/t1/', 'ns1/t2/']);
+    expect(await store.listPrefixes('ns1/t1/metadata/')).toEqual([]);
+    expect(await store.listPrefixes('missing/')).toEqual([]);
+    await expect(store.listPrefixes('ns1')).rejects.toBeInstanceOf(ObjectStoreError);
+  });
+
   it('rejects keys that could escape the root', async () => {
     const { store } = fresh();
     for (const k of ['/abs', 'a/../b', 'a//b', '', './a'])

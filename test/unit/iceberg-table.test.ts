@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import * as path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { FsStore } from '../../catalog/store/fs-store.js';
+import type { ObjectStore } from '../../catalog/store/object-store.js';
 import { readAvroContainer } from '../../catalog/iceberg/avro-reader.js';
 import type { DataFile } from '../../catalog/iceberg/data-file.js';
 import { parseJsonLossless, stringifyJson } from '../../catalog/iceberg/json.js';
@@ -338,5 +339,16 @@ describe('loadTable and listTables', () => {
       { namespace: 'a', name: 'y' },
       { namespace: 'b', name: 'x' },
     ]);
+    // A store without the optional listPrefixes is listed with one full list('').
+    const plain: ObjectStore = {
+      rootUri: store.rootUri,
+      uri: (k) => store.uri(k),
+      get: (k) => store.get(k),
+      put: (k, d) => store.put(k, d),
+      putIfAbsent: (k, d) => store.putIfAbsent(k, d),
+      list: (p) => store.list(p),
+      delete: (k) => store.delete(k),
+    };
+    expect(await listTables(plain)).toEqual(await listTables(store));
   });
 });

@@ -143,6 +143,16 @@ describe('SessionAggregateOp', () => {
     expect(take()).toEqual([[['a', 0, 10, 1n, 1n], 1]]);
   });
 
+  it('weights above one: a retraction larger than the pending weight is late as a whole', () => {
+    const { op, late, take } = make();
+    op.onChange(['a', 0, 1], 2);
+    op.onChange(['a', 0, 1], -3);
+    op.onChange(['a', 0, 1], -1);
+    expect(late).toEqual([[['a', 0, 1], -3]]);
+    op.onWatermark(10);
+    expect(take()).toEqual([[['a', 0, 10, 1n, 1n], 1], 'wm 10']);
+  });
+
   it('a group whose rows were all retracted emits nothing', () => {
     const { op, take } = make();
     op.onChange(['a', 0, 1], 1);

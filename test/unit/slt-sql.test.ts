@@ -14,7 +14,7 @@ import { explain, planScript, renderDiagnostic } from '../../sql/index.js';
 const DIR = join(import.meta.dirname, '..', 'slt', 'sql');
 const UPDATE = process.env.UPDATE_SLT === '1';
 /** Record kinds of the streaming runner; this runner leaves them alone. */
-const STREAMING = new Set(['changes', 'watermark', 'expect', 'checkpoint', 'restart', 'prefetch']);
+const STREAMING = new Set(['events', 'changes', 'watermark', 'end', 'expect', 'stats', 'checkpoint', 'restart', 'prefetch']);
 
 interface Outcome {
   readonly record: SltRecord;

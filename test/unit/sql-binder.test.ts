@@ -88,6 +88,21 @@ describe('planScript', () => {
     expect(JSON.stringify(r.diagnostics)).not.toContain('secret-value');
   });
 
+  test('invalid values that came from the environment are reported as written, not as set', () => {
+    const text = `CREATE SOURCE s (a INT, ts TIMESTAMP, WATERMARK FOR ts AS ts) WITH (path = 'p', changelog = '\${MODE}', idle_timeout = '\${IDLE}');
+      CREATE SINK k WITH (partition_by = '\${PARTS}', table = '\${TABLE}') AS SELECT a, window_start, window_end, COUNT(*) AS n
+        FROM TUMBLE(s, ts, INTERVAL '1' MINUTE) GROUP BY a, window_start, window_end;`;
+    const env = { MODE: 'secret-mode', IDLE: 'secret-idle', PARTS: 'day(secret_col)', TABLE: 'secret table' };
+    const r = planScript([{ path: 'a.sql', text }], { env });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      ['invalid-option-value', "invalid value '${MODE}' for option 'changelog'"],
+      ['invalid-option-value', "invalid duration '${IDLE}' for option 'idle_timeout'"],
+      ['invalid-option-value', "option 'partition_by' (set from the environment) is invalid"],
+      ['invalid-option-value', "invalid table name '${TABLE}'"],
+    ]);
+    expect(JSON.stringify(r.diagnostics)).not.toMatch(/secret/);
+  });
+
   test('SinkDef fields from WITH options', () => {
     const plans = plan(
       [

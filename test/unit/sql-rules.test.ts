@@ -155,3 +155,20 @@ describe('plan properties', () => {
     expect(stateBound(view('CREATE VIEW v AS SELECT * FROM t;', 'append'))).toBe(true);
   });
 });
+
+describe('rewrite helpers', () => {
+  test('transformUp rebuilds only changed paths; transformDown visits parents first', async () => {
+    const { transformDown, transformUp, changed, unchanged } = await import('../../sql/plan/rewrite.js');
+    const p = view('CREATE VIEW v AS SELECT id FROM t WHERE a > 1;');
+    const seen: string[] = [];
+    const same = transformUp(p, (n) => (seen.push(n.kind), unchanged(n)));
+    expect(same.changed).toBe(false);
+    expect(same.node).toBe(p);
+    expect(seen).toEqual(['source-scan', 'filter', 'project']);
+    seen.length = 0;
+    const dropFilter = transformDown(p, (n) => (seen.push(n.kind), n.kind === 'filter' ? changed(n.input) : unchanged(n)));
+    expect(seen).toEqual(['project', 'filter']); // the replacement's children, not the replacement, are visited next
+    expect(dropFilter.changed).toBe(true);
+    expect(explain(dropFilter.node).split('\n')).toHaveLength(2);
+  });
+});

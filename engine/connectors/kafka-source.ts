@@ -1,0 +1,445 @@
+// Kafka source: reads every partition of one topic through kafka-client.ts with exact per-partition
+// positions (split 'topic/p' -> next offset; exactly-once comes from the Iceberg checkpoint, the
+// consumer group only mirrors committed positions for lag tools). One fetch is kept in flight while
+// batches are handed out; bounded runs stop at the high-water marks taken at open().
+// Must not decode events (the decoder's job) nor import kafkajs (kafka-client.ts does).
+import type { SourceDef } from '../../catalog/model.js';
+import { EngineError } from '../core/errors.js';
+import { KafkaClient, KafkaOffsetOutOfRangeError, type FetchedPartition, type KafkaClientOptions, type KafkaSasl } from './kafka-client.js';
+import type { PollResult, Positions, RecordBatch, SourceReader } from './source.js';
+
+export interface KafkaSourceOptions {
+  /** Stop at the high-water marks taken at open() (--once); else follow the topic. */
+  readonly bounded: boolean;
+  /** Processing-time clock (ms) for partition idleness. Default Date.now. */
+  readonly clock?: () => number;
+  /** Most records per batch. Default 4096. */
+  readonly maxBatch?: number;
+  /** Unbounded mode: longest time poll() waits for a fetch before answering 'idle'. Default 50 (<= 100). */
+  readonly pollWaitMs?: number;
+  /** How long the cluster may stay unreachable before reads fail. Default 5 minutes. */
+  readonly reconnectTimeoutMs?: number;
+  /** Unbounded mode: how often new partitions (or a topic that did not exist yet) are looked for. Default 10 s. */
+  readonly discoveryIntervalMs?: number;
+  /** Non-fatal problems (reconnecting, group-offset commits failing). Default console.warn. */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** A Kafka batch: values[i] is at offset firstIndex + i of partition `split`; keys[i] is its key. */
+export class KafkaBatch implements RecordBatch {
+  constructor(
+    readonly split: string,
+    readonly firstIndex: number,
+    readonly values: readonly (string | null)[],
+    readonly keys: readonly (string | null)[],
+  ) {}
+
+  where(i: number): string {
+    return `${this.split}/${this.firstIndex + i}`;
+  }
+}
+
+interface Chunk {
+  readonly firstOffset: number;
+  readonly values: readonly (string | null)[];
+  readonly keys: readonly (string | null)[];
+  /** The partition's position once this chunk is handed out (skipped markers included). */
+  readonly after: number;
+}
+
+interface Part {
+  readonly partition: number;
+  readonly split: string;
+  /** Next offset after everything poll() returned. */
+  pos: number;
+  /** Next offset to fetch (>= pos: chunks in between are queued). */
+  fetchAt: number;
+  /** Bounded: the readable end at open(); unbounded: Infinity. */
+  readonly end: number;
+  /** Latest readable end the broker reported. */
+  high: number;
+  readonly queue: Chunk[];
+  /** Clock time of the last record handed out (or when the partition was first seen). */
+  lastActive: number;
+  lastCommitted: number;
+}
+
+type Startup = 'earliest' | 'latest' | 'committed';
+
+const IDLE: PollResult = Object.freeze({ kind: 'idle' });
+const END: PollResult = Object.freeze({ kind: 'end' });
+const NONE: readonly string[] = Object.freeze([]);
+const DEFAULT_FETCH_BYTES = 1 << 20;
+const QUEUED_CHUNKS = 2;
+
+export class KafkaSourceReader implements SourceReader {
+  readonly name: string;
+  readonly topic: string;
+  readonly groupId: string;
+  private readonly startup: Startup;
+  private readonly client: KafkaClient;
+  private readonly clock: () => number;
+  private readonly warn: (message: string) => void;
+  private readonly fetchBytes: number;
+  private readonly fetchWaitMs: number;
+  private readonly parts: Part[] = [];
+  private readonly byPartition = new Map<number, Part>();
+  private rr = 0;
+  private opened = false;
+  private closed = false;
+  private inflight: Promise<void> | null = null;
+  private failure: unknown = null;
+  private discovering: Promise<void> | null = null;
+  private lastDiscovery = 0;
+  private pendingCommit: Map<number, number> | null = null;
+  private committing: Promise<void> | null = null;
+  private commitFailing = false;
+
+  constructor(
+    private readonly def: SourceDef,
+    private readonly opts: KafkaSourceOptions,
+  ) {
+    this.name = def.name;
+    const o = def.options;
+    const topic = o['topic']?.trim();
+    if (!topic) throw new EngineError('config', `source '${def.name}' has no 'topic' option`);
+    this.topic = topic;
+    this.groupId = o['group_id']?.trim() || `streamforge-${def.name}`;
+    const startup = o['startup'] ?? 'earliest';
+    if (startup !== 'earliest' && startup !== 'latest' && startup !== 'committed')
+      throw new EngineError('config', `source '${def.name}': startup must be 'earliest', 'latest' or 'committed', not '${startup}'`);
+    this.startup = startup;
+    this.clock = opts.clock ?? Date.now;
+    this.warn = opts.onWarning ?? ((m) => console.warn(`streamforge: ${m}`));
+    const props = kafkaProperties(def);
+    this.fetchBytes = props.maxPartitionFetchBytes;
+    this.fetchWaitMs = props.fetchMaxWaitMs;
+    this.client = new KafkaClient({
+      ...props.client,
+      reconnectTimeoutMs: opts.reconnectTimeoutMs ?? 300_000,
+      onRetry: (what, err) => this.warn(`source '${this.name}': Kafka unavailable while ${what} (${err.message}); retrying`),
+    });
+  }
+
+  async open(resume: Positions | undefined): Promise<void> {
+    await this.client.connect();
+    const ids = await this.client.partitionIds(this.topic);
+    if (ids.length === 0) {
+      if (this.opts.bounded) throw new Error(`source '${this.name}': topic '${this.topic}' does not exist`);
+      this.warn(`source '${this.name}': topic '${this.topic}' does not exist yet; waiting for it`);
+    }
+    const offsets = await this.client.offsets(this.topic, ids);
+    const committed =
+      this.startup === 'committed' && offsets.some((p) => resume?.[this.splitOf(p.partition)] === undefined)
+        ? await this.client.groupOffsets(this.groupId, this.topic, ids)
+        : new Map<number, number>();
+    for (const { partition, low, high } of offsets) {
+      const split = this.splitOf(partition);
+      const resumeAt = resume?.[split];
+      let start: number;
+      if (resumeAt !== undefined) {
+        if (resumeAt < low || resumeAt > high) throw this.outOfRange(partition, resumeAt, low, high);
+        start = resumeAt;
+      } else if (this.startup === 'latest') {
+        start = high;
+      } else {
+        const c = this.startup === 'committed' ? committed.get(partition) : undefined;
+        start = c !== undefined && c >= low && c <= high ? c : low;
+      }
+      this.addPart(partition, start, this.opts.bounded ? high : Infinity, high);
+    }
+    this.lastDiscovery = this.clock();
+    this.opened = true;
+  }
+
+  private splitOf(partition: number): string {
+    return `${this.topic}/${partition}`;
+  }
+
+  private addPart(partition: number, start: number, end: number, high: number): void {
+    const part: Part = {
+      partition,
+      split: this.splitOf(partition),
+      pos: Math.min(start, end),
+      fetchAt: Math.min(start, end),
+      end,
+      high,
+      queue: [],
+      lastActive: this.clock(),
+      lastCommitted: -1,
+    };
+    this.parts.push(part);
+    this.byPartition.set(partition, part);
+  }
+
+  private outOfRange(partition: number, offset: number, low: number, high: number): Error {
+    const why =
+      offset < low
+        ? `records from ${offset} to ${low - 1} were deleted (retention) before this pipeline committed them`
+        : `the partition ends at ${high} (was the topic recreated?)`;
+    return new Error(`source '${this.name}': cannot resume '${this.splitOf(partition)}' at offset ${offset}: ${why}`);
+  }
+
+  async poll(): Promise<PollResult> {
+    if (!this.opened) throw new Error(`source '${this.name}': poll() before open()`);
+    for (let round = 0; ; round++) {
+      this.throwIfFailed();
+      const batch = this.take();
+      if (batch !== null) {
+        this.startFetch();
+        return { kind: 'batch', batch };
+      }
+      if (this.opts.bounded && this.parts.every((p) => p.pos >= p.end)) return END;
+      this.startFetch();
+      if (!this.opts.bounded) this.discover();
+      const inflight = this.inflight;
+      if (inflight === null) {
+        if (this.opts.bounded) throw new EngineError('internal', `source '${this.name}': bounded read stalled with nothing to fetch`);
+        return IDLE;
+      }
+      if (this.opts.bounded) {
+        await inflight;
+      } else {
+        if (round > 0) return IDLE;
+        await Promise.race([inflight, delay(Math.min(this.opts.pollWaitMs ?? 50, 100))]);
+      }
+    }
+  }
+
+  private throwIfFailed(): void {
+    const e = this.failure;
+    if (e === null) return;
+    if (e instanceof KafkaOffsetOutOfRangeError) {
+      throw new Error(`source '${this.name}': offset ${e.offset} of '${this.splitOf(e.partition)}' is no longer in Kafka (deleted by retention, or the topic was recreated)`, { cause: e });
+    }
+    throw e;
+  }
+
+  /** The next queued chunk, round-robin over partitions; empty chunks only advance positions. */
+  private take(): KafkaBatch | null {
+    const parts = this.parts;
+    const n = parts.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.rr + k) % n;
+      const p = parts[i]!;
+      for (let c = p.queue.shift(); c !== undefined; c = p.queue.shift()) {
+        p.pos = c.after;
+        if (c.values.length === 0) continue;
+        this.rr = (i + 1) % n;
+        p.lastActive = this.clock();
+        return new KafkaBatch(p.split, c.firstOffset, c.values, c.keys);
+      }
+    }
+    return null;
+  }
+
+  /** Starts a fetch for every partition with room in its queue, unless one is in flight. */
+  private startFetch(): void {
+    if (this.inflight !== null || this.failure !== null || this.closed) return;
+    const wants: { partition: number; offset: number }[] = [];
+    for (const p of this.parts) if (p.fetchAt < p.end && p.queue.length < QUEUED_CHUNKS) wants.push({ partition: p.partition, offset: p.fetchAt });
+    if (wants.length === 0) return;
+    const requested = new Map(wants.map((w) => [w.partition, w.offset]));
+    this.inflight = this.client
+      .fetch(this.topic, wants, {
+        maxWaitMs: this.opts.bounded ? 100 : this.fetchWaitMs,
+        maxBytesPerPartition: this.fetchBytes,
+        maxRecordsPerRun: this.opts.maxBatch ?? 4096,
+      })
+      .then(
+        (res) => this.accept(res, requested),
+        (e: unknown) => {
+          if (!this.closed) this.failure = e;
+        },
+      )
+      .then(() => {
+        this.inflight = null;
+      });
+  }
+
+  /** Queues fetched runs (cut at the bounded end) and advances each partition's fetch offset. */
+  private accept(res: readonly FetchedPartition[], requested: ReadonlyMap<number, number>): void {
+    if (this.closed) return;
+    for (const fp of res) {
+      const p = this.byPartition.get(fp.partition);
+      if (p === undefined || requested.get(fp.partition) !== p.fetchAt) continue;
+      if (fp.high > p.high) p.high = fp.high;
+      let after = p.fetchAt;
+      for (const run of fp.runs) {
+        if (run.firstOffset >= p.end) break;
+        const keep = Math.min(run.values.length, p.end - run.firstOffset);
+        if (keep < run.values.length) {
+          run.values.length = keep;
+          run.keys.length = keep;
+        }
+        after = run.firstOffset + keep;
+        p.queue.push({ firstOffset: run.firstOffset, values: run.values, keys: run.keys, after });
+      }
+      const next = Math.min(Math.max(fp.nextOffset, after), p.end);
+      if (next > after) p.queue.push({ firstOffset: next, values: NONE, keys: NONE, after: next });
+      p.fetchAt = next;
+    }
+  }
+
+  /** Unbounded mode: looks for partitions added to the topic (or the topic itself) now and then. */
+  private discover(): void {
+    const every = this.opts.discoveryIntervalMs ?? 10_000;
+    const now = this.clock();
+    if (this.discovering !== null || this.closed || now - this.lastDiscovery < every) return;
+    this.lastDiscovery = now;
+    this.discovering = (async () => {
+      await this.client.refreshMetadata();
+      const fresh = (await this.client.partitionIds(this.topic)).filter((id) => !this.byPartition.has(id));
+      if (fresh.length === 0 || this.closed) return;
+      // everything in a partition that appeared after open() is new: read it from its start
+      for (const o of await this.client.offsets(this.topic, fresh)) if (!this.byPartition.has(o.partition)) this.addPart(o.partition, o.low, Infinity, o.high);
+    })()
+      .catch((e: unknown) => {
+        if (!this.closed) this.warn(`source '${this.name}': partition discovery failed: ${(e as Error).message}`);
+      })
+      .then(() => {
+        this.discovering = null;
+      });
+  }
+
+  /** Every split this reader reads ('topic/partition'), in discovery order. */
+  splits(): readonly string[] {
+    return this.parts.map((p) => p.split);
+  }
+
+  /**
+   * Splits that must not hold the watermark back. Bounded: partitions read to their end. Unbounded:
+   * partitions caught up with the broker that returned no record for def.idleTimeoutMs (<= 0:
+   * never). When every split is listed, the whole source is idle.
+   */
+  idleSplits(): readonly string[] {
+    let out: string[] | null = null;
+    const timeout = this.def.idleTimeoutMs;
+    const now = this.opts.bounded || timeout <= 0 ? 0 : this.clock();
+    for (const p of this.parts) {
+      const idle = this.opts.bounded
+        ? p.pos >= p.end && p.queue.length === 0
+        : timeout > 0 && p.queue.length === 0 && p.pos >= p.high && now - p.lastActive >= timeout;
+      if (idle) (out ??= []).push(p.split);
+    }
+    return out ?? NONE;
+  }
+
+  positions(): Positions {
+    const out: Record<string, number> = {};
+    for (const p of this.parts) out[p.split] = p.pos;
+    return out;
+  }
+
+  /** Mirrors committed positions into the consumer group in the background (coalescing). */
+  async committed(positions: Positions): Promise<void> {
+    for (const p of this.parts) {
+      const off = positions[p.split];
+      if (off === undefined || off === p.lastCommitted) continue;
+      (this.pendingCommit ??= new Map()).set(p.partition, off);
+    }
+    if (this.pendingCommit !== null && this.committing === null && !this.closed) this.committing = this.flushCommits();
+  }
+
+  private async flushCommits(): Promise<void> {
+    while (this.pendingCommit !== null) {
+      const batch = this.pendingCommit;
+      this.pendingCommit = null;
+      try {
+        await this.client.commitGroupOffsets(this.groupId, this.topic, batch);
+        for (const [partition, off] of batch) {
+          const p = this.byPartition.get(partition);
+          if (p) p.lastCommitted = off;
+        }
+        this.commitFailing = false;
+      } catch (e) {
+        if (this.closed) break;
+        if (!this.commitFailing) this.warn(`source '${this.name}': could not commit offsets of group '${this.groupId}' (lag tools will lag): ${(e as Error).message}`);
+        this.commitFailing = true;
+      }
+    }
+    this.committing = null;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    // let the last group-offset commit land, but never hang on an unreachable cluster
+    const committing = this.committing;
+    if (committing !== null) await Promise.race([committing, delay(10_000)]);
+    this.closed = true;
+    await this.client.disconnect().catch(() => undefined);
+    await Promise.all([this.inflight, this.discovering, this.committing]);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms).unref());
+}
+
+interface KafkaProperties {
+  readonly client: Omit<KafkaClientOptions, 'reconnectTimeoutMs' | 'onRetry'>;
+  readonly maxPartitionFetchBytes: number;
+  readonly fetchMaxWaitMs: number;
+}
+
+const SUPPORTED_PROPERTIES = [
+  'client.id',
+  'security.protocol',
+  'sasl.mechanism',
+  'sasl.username',
+  'sasl.password',
+  'sasl.jaas.config',
+  'isolation.level',
+  'max.partition.fetch.bytes',
+  'fetch.max.wait.ms',
+  'request.timeout.ms',
+  'socket.connection.setup.timeout.ms',
+];
+
+/** bootstrap_servers and the supported `properties.<kafka setting>` options, validated. */
+function kafkaProperties(def: SourceDef): KafkaProperties {
+  const bad = (msg: string) => new EngineError('config', `source '${def.name}': ${msg}`);
+  const props = new Map<string, string>();
+  for (const [k, v] of Object.entries(def.options)) {
+    if (!k.startsWith('properties.')) continue;
+    const name = k.slice('properties.'.length);
+    if (!SUPPORTED_PROPERTIES.includes(name)) throw bad(`unsupported Kafka property '${k}' (supported: ${SUPPORTED_PROPERTIES.map((p) => `properties.${p}`).join(', ')})`);
+    props.set(name, v.trim());
+  }
+  const int = (name: string, dflt: number, min: number): number => {
+    const v = props.get(name);
+    if (v === undefined) return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min) throw bad(`properties.${name} must be an integer >= ${min}, not '${v}'`);
+    return n;
+  };
+  const brokers = (def.options['bootstrap_servers'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (brokers.length === 0) throw bad(`has no 'bootstrap_servers' option`);
+  const protocol = (props.get('security.protocol') ?? 'PLAINTEXT').toUpperCase();
+  if (!['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'].includes(protocol)) throw bad(`unknown properties.security.protocol '${protocol}'`);
+  let sasl: KafkaSasl | undefined;
+  if (protocol.startsWith('SASL_')) {
+    const mechanism = (props.get('sasl.mechanism') ?? 'PLAIN').toLowerCase();
+    if (mechanism !== 'plain' && mechanism !== 'scram-sha-256' && mechanism !== 'scram-sha-512') throw bad(`unsupported properties.sasl.mechanism '${mechanism}'`);
+    const jaas = props.get('sasl.jaas.config') ?? '';
+    const username = props.get('sasl.username') ?? /username\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
+    const password = props.get('sasl.password') ?? /password\s*=\s*"([^"]*)"/.exec(jaas)?.[1];
+    if (username === undefined || password === undefined) throw bad(`SASL needs properties.sasl.username and properties.sasl.password (or properties.sasl.jaas.config)`);
+    sasl = { mechanism, username, password };
+  }
+  const isolation = (props.get('isolation.level') ?? 'read_committed').toLowerCase();
+  if (isolation !== 'read_committed' && isolation !== 'read_uncommitted') throw bad(`unknown properties.isolation.level '${isolation}'`);
+  return {
+    client: {
+      brokers,
+      clientId: props.get('client.id') || 'streamforge',
+      ssl: protocol === 'SSL' || protocol === 'SASL_SSL',
+      ...(sasl ? { sasl } : {}),
+      readCommitted: isolation === 'read_committed',
+      connectionTimeoutMs: int('socket.connection.setup.timeout.ms', 10_000, 1),
+      requestTimeoutMs: int('request.timeout.ms', 30_000, 1),
+    },
+    maxPartitionFetchBytes: int('max.partition.fetch.bytes', DEFAULT_FETCH_BYTES, 1024),
+    fetchMaxWaitMs: int('fetch.max.wait.ms', 500, 0),
+  };
+}

@@ -1,0 +1,141 @@
+// The issue's end-to-end benchmark: 2,000,000 Debezium `orders` events (70% c, 25% u, 5% d; 50,000
+// customers; one day of event time; out of order within 5 s), without and with the schema block,
+// through `run --once` of a per-customer 5-minute TUMBLE (COUNT, SUM, AVG, MAX) into an Iceberg
+// table. Prints events/s (wall, whole run), peak RSS, Parquet rows/s, the JSON.parse-only yardstick,
+// and `check` time of all examples. Prints numbers only; it asserts nothing.
+//   npm run bench            (EVENTS=500000 npm run bench for a quicker run)
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateOrders, writeLines } from '../../examples/ecommerce/generate.js';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const cli = join(repo, 'dist/engine/cli/main.js');
+const dir = join(repo, 'test/.tmp/bench');
+const EVENTS = Number(process.env['EVENTS'] ?? 2_000_000);
+
+const PIPELINE = (file: string): string => `
+CREATE SOURCE orders (
+  id BIGINT, customer_id BIGINT, amount DECIMAL(10,2), status VARCHAR, created_at TIMESTAMP(3),
+  PRIMARY KEY (id),
+  WATERMARK FOR created_at AS created_at - INTERVAL '5' SECOND
+) WITH (connector = 'file', path = '${file}');
+
+CREATE SINK customer_spend_5m WITH (table = 'bench.customer_spend_5m', commit_interval = '10s') AS
+SELECT customer_id, window_start, window_end,
+       COUNT(*) AS orders, SUM(amount) AS spend, AVG(amount) AS avg_amount, MAX(amount) AS max_amount
+FROM TUMBLE(orders, created_at, INTERVAL '5' MINUTE)
+GROUP BY customer_id, window_start, window_end;
+`;
+
+async function ensureInput(name: string, schemaBlock: boolean): Promise<string> {
+  const path = join(dir, `${name}-${EVENTS}.jsonl`);
+  if (!existsSync(path)) {
+    mkdirSync(dir, { recursive: true });
+    await writeLines(
+      path,
+      generateOrders({
+        events: EVENTS,
+        customers: 50_000,
+        seed: 2026,
+        schemaBlock,
+        startMs: Date.UTC(2026, 10, 1),
+        spanMs: 86_400_000,
+        outOfOrderMs: 5_000,
+        tombstoneFraction: 0,
+      }),
+    );
+  }
+  return path;
+}
+
+/** Lines/s of JSON.parse alone over the same file (read in 4 MiB chunks, split on '\n'). */
+async function jsonParseRate(path: string): Promise<number> {
+  const t0 = performance.now();
+  let n = 0;
+  let rest = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 4 << 20 })) {
+    const text = rest + (chunk as string);
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl < 0) break;
+      JSON.parse(text.slice(start, nl));
+      n++;
+      start = nl + 1;
+    }
+    rest = text.slice(start);
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+interface RunResult {
+  wallMs: number;
+  peakRssMb: number;
+  stdout: string;
+}
+
+/** Runs the CLI and samples the child's peak RSS (VmHWM) from /proc until it exits. */
+function runCli(args: string[], cwd: string): Promise<RunResult> {
+  return new Promise((res, rej) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    let peak = 0;
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const sample = setInterval(() => {
+      try {
+        const status = spawnSync('cat', [`/proc/${child.pid}/status`], { encoding: 'utf8' }).stdout;
+        const m = /VmHWM:\s+(\d+) kB/.exec(status);
+        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+      } catch {
+        // process gone
+      }
+    }, 100);
+    child.on('exit', (code) => {
+      clearInterval(sample);
+      if (code !== 0) rej(new Error(`streamforge ${args.join(' ')} exited ${code}\n${out}`));
+      else res({ wallMs: performance.now() - t0, peakRssMb: peak, stdout: out });
+    });
+  });
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function timeCommand(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { cwd: repo, stdio: 'ignore' });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed`);
+  return performance.now() - t0;
+}
+
+async function main(): Promise<void> {
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  console.log(`StreamForge pipeline benchmark: ${fmt(EVENTS)} orders events, node ${process.version}`);
+  for (const [name, schema] of [['plain', false], ['schema', true]] as const) {
+    const input = await ensureInput(name, schema);
+    const bytes = statSync(input).size;
+    const work = join(dir, `run-${name}`);
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    writeFileSync(join(work, 'pipeline.sql'), PIPELINE(input));
+    const parse = await jsonParseRate(input);
+    const r = await runCli(['run', 'pipeline.sql', '--once', '--warehouse', 'wh'], work);
+    const rows = Number((/sink customer_spend_5m: ([\d,]+) rows/.exec(r.stdout)?.[1] ?? '0').replace(/,/g, ''));
+    const commitMs = Number(/commit ([\d.]+) ms/.exec(r.stdout)?.[1] ?? 'NaN');
+    console.log(`\n[${name === 'plain' ? 'without' : 'with'} schema block] ${fmt(bytes / EVENTS)} bytes/event, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(`  JSON.parse only (yardstick): ${fmt(parse)} events/s`);
+    console.log(`  streamforge run --once:      ${fmt((EVENTS * 1000) / r.wallMs)} events/s (wall ${(r.wallMs / 1000).toFixed(2)} s, whole run)`);
+    console.log(`  peak RSS:                    ${fmt(r.peakRssMb)} MB`);
+    console.log(`  rows written:                ${fmt(rows)}${Number.isFinite(commitMs) ? `, Parquet+commit ${fmt((rows * 1000) / commitMs)} rows/s` : ''}`);
+  }
+  const node = median([0, 1, 2, 3, 4].map(() => timeCommand(['-e', '0'])));
+  const check = median([0, 1, 2, 3, 4].map(() => timeCommand([cli, 'check', 'examples'])));
+  console.log(`\ncheck of all examples: ${check.toFixed(0)} ms wall, ${(check - node).toFixed(0)} ms after node startup (${node.toFixed(0)} ms)`);
+}
+
+await main();
