@@ -122,7 +122,7 @@ export class S3Store implements ObjectStore {
         this.stats.bytesDownloaded += bytes.length;
         return bytes;
       } catch (e) {
-        if (nameOf(e) === 'NoSuchKey') return undefined;
+        if (nameOf(e) === 'NoSuchKey' || (statusOf(e) === 404 && nameOf(e) === 'NotFound')) return undefined;
         throw e;
       }
     });

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../../sql/index.js';
 import type { SourceText } from '../../sql/source.js';
 import { EngineError, describeError } from '../core/errors.js';
 import type { Progress } from '../runtime/pipeline.js';
+import { openS3Store } from '../../catalog/store/s3-store.js';
 import { Warehouses } from '../runtime/warehouses.js';
 import { flagString, parseArgs } from './args.js';
 import type { ParsedArgs } from './args.js';
@@ -60,7 +61,7 @@ async function run(args: ParsedArgs): Promise<number> {
   }
   const { PipelineRun } = await import('../runtime/pipeline.js');
   const { defaultDeadLetterFactory, defaultSinkFactory, defaultSourceFactory } = await import('../runtime/default-factories.js');
-  const warehouses = new Warehouses(flagString(args, 'warehouse') ?? './warehouse');
+  const warehouses = new Warehouses(flagString(args, 'warehouse') ?? './warehouse', (uri) => openS3Store(uri));
   const once = args.flags.has('once');
   const abort = new AbortController();
   const stop = (): void => abort.abort();
@@ -107,11 +108,11 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     case 'query':
       return (await import('./query.js')).queryCommand(target(args, 'a SQL query'), {
-        warehouses: new Warehouses(flagString(args, 'warehouse') ?? './warehouse'),
+        warehouses: new Warehouses(flagString(args, 'warehouse') ?? './warehouse', (uri) => openS3Store(uri)),
         format: flagString(args, 'format') ?? 'table',
       });
     case 'tables':
-      return (await import('./tables.js')).tablesCommand(new Warehouses(flagString(args, 'warehouse') ?? './warehouse'));
+      return (await import('./tables.js')).tablesCommand(new Warehouses(flagString(args, 'warehouse') ?? './warehouse', (uri) => openS3Store(uri)));
     default:
       throw new UsageError(`unknown command '${args.command}'`);
   }

@@ -71,7 +71,8 @@ class DebeziumJsonDecoder implements Decoder {
   private beforeCount = 0;
   /** Text of the `op` value, or null when the envelope has no string `op`. */
   private opText: string | null = null;
-  private opRaw = '';
+  private opStart = 0;
+  private opEnd = 0;
   /** An image that is neither an object nor null. */
   private shapeError: string | null = null;
   private payloadStart = -1;
@@ -265,7 +266,8 @@ class DebeziumJsonDecoder implements Decoder {
     const q = scanStringEnd(s, i);
     if (q < 0) return -1;
     this.opText = str.escaped ? unescapeString(s, i + 1, q) : q === i + 2 ? s[i + 1]! : s.slice(i + 1, q);
-    this.opRaw = s.slice(i, q + 1);
+    this.opStart = i;
+    this.opEnd = q + 1;
     this.meta.recordOp(i, q + 1);
     return q + 1;
   }
@@ -330,7 +332,7 @@ class DebeziumJsonDecoder implements Decoder {
     if (t === null) return this.bad('unknown-op', "missing 'op' field (not a Debezium change event envelope)");
     const op: DebeziumOp | null = t === 'c' || t === 'u' || t === 'd' || t === 'r' || t === 't' ? t : null;
     if (op === null) {
-      const raw = this.opRaw;
+      const raw = s.slice(this.opStart, this.opEnd);
       return this.bad('unknown-op', `unknown op ${raw}${t === 'm' ? ' (logical decoding message)' : ''}`);
     }
     if (this.shapeError !== null) return this.bad('type', this.shapeError);

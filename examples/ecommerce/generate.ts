@@ -145,7 +145,7 @@ const ORDERS_SCHEMA = envelopeSchema('orders', [
 
 const PAGE_VIEWS_SCHEMA = envelopeSchema('page_views', [
   f('id', 'int64', false, { default: 0 }),
-  f('session_user', 'int64', true),
+  f('user_id', 'int64', true),
   f('url', 'string', true),
   f('viewed_at', 'int64', true, { name: 'io.debezium.time.Timestamp', version: 1 }),
 ]);
@@ -298,7 +298,7 @@ export function* generatePageViews(o: PageViewOptions): Generator<string> {
     const t = next[u]!;
     const viewed = t - Math.floor(rnd() * o.outOfOrderMs);
     const p = rnd() < 0.55 ? `/products/${1 + Math.floor(rnd() * 5000)}` : PATHS[Math.floor(rnd() * PATHS.length)]!;
-    const after = `{"id":${n + 1},"session_user":${u + 1},"url":"https://shop.example.com${p}","viewed_at":${viewed}}`;
+    const after = `{"id":${n + 1},"user_id":${u + 1},"url":"https://shop.example.com${p}","viewed_at":${viewed}}`;
     yield env.line('c', 'null', after, viewed + Math.floor(rnd() * 20), 'false');
     if (--left[u]! > 0) next[u] = t + 2_000 + Math.floor(rnd() * 88_000);
     else {

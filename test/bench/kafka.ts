@@ -54,10 +54,10 @@ async function produce(): Promise<void> {
     if (line !== 'null') key = `{"id":${/"id":(\d+)/.exec(line)?.[1] ?? '0'}}`;
     batch.push({ key, value: line === 'null' ? null : line });
     n++;
-    if (batch.length === 10_000) {
+    if (batch.length === 4000) {
       inflight.push(producer.send({ topic: TOPIC, messages: batch, acks: 1 }));
       batch = [];
-      if (inflight.length >= 4) await inflight.shift();
+      if (inflight.length >= 8) await inflight.shift();
     }
   }
   if (batch.length > 0) inflight.push(producer.send({ topic: TOPIC, messages: batch, acks: 1 }));

@@ -105,11 +105,14 @@ export class StreamHarness {
     return s;
   }
 
+  /** Feeds one event to every chain of `source`; a dead-letter verdict counts one bad record per event (as the runtime does). */
   private apply(source: string, ev: DecodedEvent): void {
+    let bad = false;
     for (const c of this.chainsOf(source)) {
-      c.normalizer.apply(ev);
+      if (c.normalizer.apply(ev).kind === 'dead-letter') bad = true;
       c.tracker?.flushWatermark();
     }
+    if (bad) this.statsOf(source).bad++;
   }
 
   /** `events <source>`: one Debezium message value per body line. */

@@ -151,7 +151,7 @@ describe('generatePageViews', () => {
       const a = e.after!;
       expect(a['id']).toBe(++ids);
       expect(a['url']).toMatch(/^https:\/\/shop\.example\.com\//);
-      const u = a['session_user'] as number;
+      const u = a['user_id'] as number;
       const t = a['viewed_at'] as number;
       const p = last.get(u);
       if (p !== undefined) {
