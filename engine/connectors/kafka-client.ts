@@ -125,6 +125,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class KafkaClient {
   private readonly cluster: Cluster;
+  private readonly running = new Set<Promise<unknown>>();
   private closed = false;
 
   constructor(private readonly o: KafkaClientOptions) {
@@ -153,8 +154,9 @@ export class KafkaClient {
     });
   }
 
+  /** Connects, retrying for at most a minute (or reconnectTimeoutMs when shorter). */
   connect(): Promise<void> {
-    return this.retrying('connecting', () => this.cluster.connect());
+    return this.retrying('connecting', () => this.cluster.connect(), Math.min(60_000, this.o.reconnectTimeoutMs));
   }
 
   /** Partition ids of `topic`, ascending; [] when the topic does not exist. */
@@ -279,8 +281,16 @@ export class KafkaClient {
     return out;
   }
 
-  /** Runs `op`, retrying retriable failures (after a metadata refresh) until reconnectTimeoutMs passes. */
-  private async retrying<T>(what: string, op: () => Promise<T>): Promise<T> {
+  /** Runs `op`, retrying retriable failures (after a metadata refresh) for up to `deadlineMs`. */
+  private retrying<T>(what: string, op: () => Promise<T>, deadlineMs = this.o.reconnectTimeoutMs): Promise<T> {
+    const run = this.retryLoop(what, op, deadlineMs);
+    this.running.add(run);
+    const done = () => this.running.delete(run);
+    run.then(done, done);
+    return run;
+  }
+
+  private async retryLoop<T>(what: string, op: () => Promise<T>, deadlineMs: number): Promise<T> {
     let failingSince = -1;
     let backoff = 100;
     for (;;) {
@@ -293,19 +303,22 @@ export class KafkaClient {
         if (failingSince < 0) {
           failingSince = now;
           this.o.onRetry?.(what, e as Error);
-        } else if (now - failingSince >= this.o.reconnectTimeoutMs) {
+        } else if (now - failingSince >= deadlineMs) {
           throw new Error(`gave up ${what} after ${Math.round((now - failingSince) / 1000)} s: ${(e as Error).message}`, { cause: e });
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2000);
-        await this.cluster.refreshMetadata().catch(() => undefined);
+        if (!this.closed) await this.cluster.refreshMetadata().catch(() => undefined);
       }
     }
   }
 
+  /** Stops every operation (they reject) and closes all connections. */
   async disconnect(): Promise<void> {
     this.closed = true;
     await this.cluster.disconnect();
+    await Promise.allSettled([...this.running]);
+    await this.cluster.disconnect(); // whatever a stopping operation reconnected
   }
 }
 

@@ -182,6 +182,7 @@ export class KafkaSourceReader implements SourceReader {
 
   async poll(): Promise<PollResult> {
     if (!this.opened) throw new Error(`source '${this.name}': poll() before open()`);
+    if (!this.opts.bounded) this.discover();
     for (let round = 0; ; round++) {
       this.throwIfFailed();
       const batch = this.take();
@@ -191,7 +192,6 @@ export class KafkaSourceReader implements SourceReader {
       }
       if (this.opts.bounded && this.parts.every((p) => p.pos >= p.end)) return END;
       this.startFetch();
-      if (!this.opts.bounded) this.discover();
       const inflight = this.inflight;
       if (inflight === null) {
         if (this.opts.bounded) throw new EngineError('internal', `source '${this.name}': bounded read stalled with nothing to fetch`);

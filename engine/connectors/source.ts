@@ -11,6 +11,8 @@ export interface RecordBatch {
   readonly firstIndex: number;
   /** Message values in order; null is a tombstone. */
   readonly values: readonly (string | null)[];
+  /** Message keys (Kafka), when the source has them. */
+  readonly keys?: readonly (string | null)[];
   /** Human-readable location of values[i]: 'path:line' (1-based line) or 'topic/partition/offset'. */
   where(i: number): string;
 }

@@ -5,17 +5,7 @@
 import type { SourceDef } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import type { BadReason, DebeziumOp, DecodeResult, Decoder, Tombstone } from './decoded-event.js';
-import {
-  equalsAt,
-  keyIs,
-  scanStringEnd,
-  memberRunRegex,
-  skipValue,
-  skipValueFast,
-  skipWs,
-  str,
-  unescapeString,
-} from './json-scan.js';
+import { beginText, equalsAt, keyIs, scanStringEnd, skipValue, skipWs, str, stringEnd, unescapeString } from './json-scan.js';
 import { MetadataPaths, type MetaNode } from './metadata-paths.js';
 import { RowImageReader, snippet } from './row-image.js';
 import { declaredPlan, plansForSchema, type ColumnPlan } from './schema-block.js';
@@ -59,8 +49,6 @@ class DebeziumJsonDecoder implements Decoder {
   private readonly template: Value[];
   private readonly declared: ColumnPlan[];
   private readonly schemas: SchemaEntry[] = [];
-  /** Skips runs of envelope members nobody reads (see memberRunRegex). */
-  private readonly run: RegExp;
   private readonly meta: MetadataPaths;
   private readonly metaScratch: Value[];
   private readonly rows: RowImageReader;
@@ -93,7 +81,6 @@ class DebeziumJsonDecoder implements Decoder {
     this.physicalCount = cols.filter((c) => c.metadata === undefined).length;
     this.rows = new RowImageReader(cols, this.wanted);
     this.meta = new MetadataPaths(cols, this.wanted);
-    this.run = memberRunRegex(['before', 'after', 'op', 'schema', 'payload', ...this.meta.rootKeys()]);
   }
 
   decode(text: string): DecodeResult {
@@ -103,6 +90,7 @@ class DebeziumJsonDecoder implements Decoder {
     if (i === len) return TOMBSTONE;
     const c = s.charCodeAt(i);
     if (c === 110 && equalsAt(s, i, 'null') && skipWs(s, i + 4) === len) return TOMBSTONE;
+    beginText(s);
     if (c !== 123) {
       const end = skipValue(s, i);
       if (end >= 0 && skipWs(s, end) === len) return this.bad('malformed', 'expected a JSON object (a Debezium envelope)');
@@ -117,6 +105,7 @@ class DebeziumJsonDecoder implements Decoder {
       i = this.walk(s, i, true);
       if (i >= 0 && this.schemaAfterPayload && this.payloadStart >= 0) {
         this.resetEvent();
+        beginText(s);
         if (this.walk(s, this.payloadStart, false) < 0) i = -1;
       }
     } catch (e) {
@@ -162,7 +151,6 @@ class DebeziumJsonDecoder implements Decoder {
   private walk(s: string, i: number, top: boolean): number {
     i = skipWs(s, i + 1);
     if (s.charCodeAt(i) === 125) return i + 1;
-    const run = this.run;
     const meta = this.meta;
     const root = meta.root;
     for (;;) {
@@ -188,59 +176,53 @@ class DebeziumJsonDecoder implements Decoder {
           break;
       }
       let kid: MetaNode | null = null;
-      if (ke < 0) kid = meta.kid(s, ks, root);
-      if (ke < 0 && kid === null && ((run.lastIndex = i), run.test(s), run.lastIndex > i)) {
-        // members nobody reads, validated and skipped natively
-        this.envelopeKeys++;
-        i = run.lastIndex;
-      } else {
-        let escaped = false;
-        if (ke < 0) {
-          ke = kid !== null ? ks + kid.key.length : scanStringEnd(s, i);
-          if (ke < 0) return -1;
-          if (kid === null) {
-            escaped = str.escaped;
-            if (escaped) key = knownKey(unescapeString(s, ks, ke), top);
+      let escaped = false;
+      if (ke < 0) {
+        kid = meta.kid(s, ks, root);
+        ke = kid !== null ? ks + kid.key.length : stringEnd(s, i);
+        if (ke < 0) return -1;
+        if (kid === null) {
+          escaped = str.escaped;
+          if (escaped) key = knownKey(unescapeString(s, ks, ke), top);
+        }
+      }
+      i = ke + 1;
+      if (s.charCodeAt(i) !== 58) {
+        i = skipWs(s, i);
+        if (s.charCodeAt(i) !== 58) return -1;
+      }
+      i++;
+      if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
+      switch (key) {
+        case K_AFTER:
+          this.envelopeKeys++;
+          i = this.image(s, i, 1);
+          break;
+        case K_BEFORE:
+          this.envelopeKeys++;
+          i = this.image(s, i, 0);
+          break;
+        case K_OP:
+          this.envelopeKeys++;
+          i = this.op(s, i);
+          break;
+        case K_SCHEMA:
+          i = this.schemaBlock(s, i);
+          break;
+        case K_PAYLOAD:
+          this.payloadStart = i;
+          if (s.charCodeAt(i) === 123) {
+            i = this.walk(s, i, false);
+          } else {
+            this.payloadNull = true;
+            i = skipValue(s, i);
           }
-        }
-        i = ke + 1;
-        if (s.charCodeAt(i) !== 58) {
-          i = skipWs(s, i);
-          if (s.charCodeAt(i) !== 58) return -1;
-        }
-        i++;
-        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
-        switch (key) {
-          case K_AFTER:
-            this.envelopeKeys++;
-            i = this.image(s, i, 1);
-            break;
-          case K_BEFORE:
-            this.envelopeKeys++;
-            i = this.image(s, i, 0);
-            break;
-          case K_OP:
-            this.envelopeKeys++;
-            i = this.op(s, i);
-            break;
-          case K_SCHEMA:
-            i = this.schemaBlock(s, i);
-            break;
-          case K_PAYLOAD:
-            this.payloadStart = i;
-            if (s.charCodeAt(i) === 123) {
-              i = this.walk(s, i, false);
-            } else {
-              this.payloadNull = true;
-              i = skipValue(s, i);
-            }
-            break;
-          default:
-            this.envelopeKeys++;
-            if (kid !== null) i = meta.value(s, i, kid);
-            else if (escaped && root.kids.length > 0) i = meta.field(s, ks, ke, escaped, i, root);
-            else i = skipValueFast(s, i);
-        }
+          break;
+        default:
+          this.envelopeKeys++;
+          if (kid !== null) i = meta.value(s, i, kid);
+          else if (escaped && root.kids.length > 0) i = meta.field(s, ks, ke, escaped, i, root);
+          else i = skipValue(s, i);
       }
       if (i < 0) return -1;
       let c = s.charCodeAt(i);
@@ -281,6 +263,7 @@ class DebeziumJsonDecoder implements Decoder {
       else this.after = null;
       return i + 4;
     }
+    beginText(s);
     if (c !== 123) {
       const end = skipValue(s, i);
       if (end >= 0 && this.shapeError === null)

@@ -2,6 +2,7 @@
 // validate) whole values, find string ends, scan numbers, unescape string contents.
 // Every function takes a position and returns the position after the token, or -1 when the text
 // is not valid JSON there. No allocation on the skip paths; never calls JSON.parse.
+// Skipped strings are jumped with indexOf: their escapes are checked, raw control characters not.
 
 /** Facts about the last number scanned by scanNumber (a shared scratch object, never retained). */
 export const num = {
@@ -16,17 +17,6 @@ export const num = {
 
 /** Whether the last string scanned by scanStringEnd contained a backslash escape. */
 export const str = { escaped: false };
-
-// JSON grammar pieces for irregexp, which runs them about twice as fast as a JavaScript
-// character loop. STR rejects raw control characters and invalid escapes, like JSON.parse.
-// (the "unrolled loop" form: a plain character-class run between escapes backtracks cheaply)
-const STR = String.raw`"[^"\\\x00-\x1f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\x00-\x1f]*)*"`;
-const NUM = String.raw`-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?`;
-const WS = String.raw`[ \t\n\r]*`;
-const STRING = new RegExp(STR, 'y');
-/** A flat object whose values are scalars (the Debezium `source` block), validated exactly. */
-const MEMBER = `${STR}${WS}:${WS}(?:${STR}|${NUM}|true|false|null)${WS}`;
-const FLAT_OBJECT = new RegExp(String.raw`\{${WS}(?:${MEMBER}(?:,${WS}${MEMBER})*)?\}`, 'y');
 
 export function skipWs(s: string, i: number): number {
   const n = s.length;
@@ -73,10 +63,73 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
-/** i is at an opening quote; returns the index after the closing quote, or -1 (validates). */
+/**
+ * Position of the first backslash at or after `from` in the current text (text length when none):
+ * one indexOf per backslash of an event, so skipped strings can be jumped with indexOf('"') and
+ * still have their escapes checked. Valid for the text given to beginText until the next call.
+ */
+const bs = { from: 0, at: -1, len: 0 };
+
+/** Starts scanning a new text (resets the backslash memo used by stringEnd). */
+export function beginText(s: string): void {
+  bs.from = 0;
+  bs.at = -1;
+  bs.len = s.length;
+}
+
+function nextBackslash(s: string, i: number): number {
+  if (i < bs.from || i > bs.at) {
+    const k = s.indexOf('\\', i);
+    bs.from = i;
+    bs.at = k < 0 ? bs.len : k;
+  }
+  return bs.at;
+}
+
+/**
+ * i is at an opening quote; returns the index of the closing quote, or -1 when unterminated or
+ * when an escape is invalid. Jumps with indexOf (does NOT reject raw control characters unless
+ * the string holds an escape); sets str.escaped. Needs beginText(s) for this text first.
+ */
+export function stringEnd(s: string, i: number): number {
+  const q = s.indexOf('"', i + 1);
+  if (q < 0) return -1;
+  if (nextBackslash(s, i + 1) > q) {
+    str.escaped = false;
+    return q;
+  }
+  return scanStringEnd(s, i); // escapes: walk and check them
+}
+
+/** i is at an opening quote; returns the index after the closing quote, or -1 (see stringEnd). */
 export function skipString(s: string, i: number): number {
-  STRING.lastIndex = i;
-  return STRING.test(s) ? STRING.lastIndex : -1;
+  const q = stringEnd(s, i);
+  return q < 0 ? -1 : q + 1;
+}
+
+/** i is at '-' or a digit; returns the index after a JSON number (grammar checked), or -1. */
+export function skipNumber(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  if (c === 45) c = s.charCodeAt(++i);
+  if (c === 48) c = s.charCodeAt(++i);
+  else if (c >= 49 && c <= 57) {
+    do c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57);
+  } else return -1;
+  if (c === 46) {
+    c = s.charCodeAt(++i);
+    if (!(c >= 48 && c <= 57)) return -1;
+    do c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57);
+  }
+  if (c === 101 || c === 69) {
+    c = s.charCodeAt(++i);
+    if (c === 43 || c === 45) c = s.charCodeAt(++i);
+    if (!(c >= 48 && c <= 57)) return -1;
+    do c = s.charCodeAt(++i);
+    while (c >= 48 && c <= 57);
+  }
+  return i;
 }
 
 /**
@@ -129,10 +182,10 @@ export function scanNumber(s: string, i: number): number {
 }
 
 function skipLiteral(s: string, i: number, lit: string): number {
-  return s.startsWith(lit, i) ? i + lit.length : -1;
+  return equalsAt(s, i, lit) ? i + lit.length : -1;
 }
 
-/** i is at the first character of a value; returns the index after it, or -1. Validates fully. */
+/** i is at the first character of a value; returns the index after it, or -1. Validates (see stringEnd). */
 export function skipValue(s: string, i: number): number {
   const c = s.charCodeAt(i);
   switch (c) {
@@ -149,7 +202,7 @@ export function skipValue(s: string, i: number): number {
     case 110:
       return skipLiteral(s, i, 'null');
     default:
-      return c === 45 || (c >= 48 && c <= 57) ? scanNumber(s, i) : -1;
+      return c === 45 || (c >= 48 && c <= 57) ? skipNumber(s, i) : -1;
   }
 }
 
@@ -263,31 +316,6 @@ function hexValue(c: number): number {
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;
   return -1;
-}
-
-const FLAT_OBJECT_SRC = FLAT_OBJECT.source;
-
-/**
- * A sticky regex that consumes a run of object members `"k": v, "k2": v2 ...` whose keys are
- * plain (no escapes) and not in `stopKeys`, and whose values are scalars, `[]` or flat objects;
- * it stops before the comma of the first member it cannot take. Validates what it consumes.
- */
-export function memberRunRegex(stopKeys: readonly string[]): RegExp {
-  const esc = stopKeys.map((k) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const key = `"${esc.length > 0 ? `(?!(?:${esc.join('|')})")` : ''}[^"\\\\\\x00-\\x1f]*"`;
-  const value = `(?:${STR}|${NUM}|true|false|null|${FLAT_OBJECT_SRC}|\\[${WS}\\])`;
-  const member = `${key}${WS}:${WS}${value}${WS}`;
-  return new RegExp(`(?:${member}(?:,${WS}${member})*)?`, 'y');
-}
-
-/** Like skipValue, faster on flat objects (the Debezium `source` block). */
-export function skipValueFast(s: string, i: number): number {
-  if (s.charCodeAt(i) === 123) {
-    FLAT_OBJECT.lastIndex = i;
-    if (FLAT_OBJECT.test(s)) return FLAT_OBJECT.lastIndex;
-    return skipObject(s, i);
-  }
-  return skipValue(s, i);
 }
 
 /**

@@ -1,21 +1,19 @@
 // METADATA FROM paths of a Debezium source ('op', 'ts_ms', 'source.ts_ms', 'transaction.id', ...):
 // a small trie over envelope keys that the decoder's walker consults, recording for each
 // metadata column where its value sits in the current event text (conversion happens later).
-// No allocation per event; members nobody reads are skipped by a validating run regex.
+// No allocation per event; members nobody reads are skipped (indexOf jumps over strings).
 import type { SourceColumn } from '../../catalog/model.js';
-import { keyIs, memberRunRegex, scanStringEnd, skipValueFast, skipWs, str, unescapeString } from './json-scan.js';
+import { keyIs, skipValue, skipWs, str, stringEnd, unescapeString } from './json-scan.js';
 
 /** One path segment ('source' -> 'ts_ms'). */
 export interface MetaNode {
   readonly key: string;
   readonly cols: number[];
   readonly kids: MetaNode[];
-  /** Skips the members of this node's object that are not among its kids. */
-  run: RegExp | null;
 }
 
 export class MetadataPaths {
-  readonly root: MetaNode = { key: '', cols: [], kids: [], run: null };
+  readonly root: MetaNode = { key: '', cols: [], kids: [] };
   /** Metadata columns the pipeline reads. */
   readonly cols: number[] = [];
   /** METADATA FROM 'op' columns (the walker reads `op` itself). */
@@ -37,22 +35,11 @@ export class MetadataPaths {
       let node = this.root;
       for (const seg of c.metadata.split('.')) {
         let kid = node.kids.find((k) => k.key === seg);
-        if (!kid) node.kids.push((kid = { key: seg, cols: [], kids: [], run: null }));
+        if (!kid) node.kids.push((kid = { key: seg, cols: [], kids: [] }));
         node = kid;
       }
       node.cols.push(i);
     });
-    const addRuns = (node: MetaNode): void => {
-      if (node.kids.length === 0) return;
-      node.run = memberRunRegex(node.kids.map((k) => k.key));
-      node.kids.forEach(addRuns);
-    };
-    this.root.kids.forEach(addRuns);
-  }
-
-  /** Envelope keys on some metadata path (the walker must not skip them blindly). */
-  rootKeys(): string[] {
-    return this.root.kids.map((k) => k.key);
   }
 
   /** Forgets the spans of the previous event. */
@@ -92,12 +79,12 @@ export class MetadataPaths {
       const key = unescapeString(s, ks, ke);
       kid = node.kids.find((k) => k.key === key) ?? null;
     }
-    return kid === null ? skipValueFast(s, i) : this.value(s, i, kid);
+    return kid === null ? skipValue(s, i) : this.value(s, i, kid);
   }
 
   /** The value at i of node `kid`: recorded for its columns, descended into for its kids. */
   value(s: string, i: number, kid: MetaNode): number {
-    const end = kid.run !== null && s.charCodeAt(i) === 123 ? this.object(s, i, kid) : skipValueFast(s, i);
+    const end = kid.kids.length > 0 && s.charCodeAt(i) === 123 ? this.object(s, i, kid) : skipValue(s, i);
     if (end >= 0) {
       const cols = kid.cols;
       for (let k = 0; k < cols.length; k++) this.record(cols[k]!, i, end);
@@ -107,30 +94,25 @@ export class MetadataPaths {
 
   /** An object on a metadata path; returns the index after it, or -1 when malformed. */
   private object(s: string, i: number, node: MetaNode): number {
-    const run = node.run!;
     i = skipWs(s, i + 1);
     if (s.charCodeAt(i) === 125) return i + 1;
     for (;;) {
       if (s.charCodeAt(i) !== 34) return -1;
       const ks = i + 1;
       const kid = this.kid(s, ks, node);
-      if (kid === null && ((run.lastIndex = i), run.test(s), run.lastIndex > i)) {
-        i = run.lastIndex;
-      } else {
-        const ke = kid !== null ? ks + kid.key.length : scanStringEnd(s, i);
-        if (ke < 0) return -1;
-        const escaped = kid === null && str.escaped;
-        i = ke + 1;
-        if (s.charCodeAt(i) !== 58) {
-          i = skipWs(s, i);
-          if (s.charCodeAt(i) !== 58) return -1;
-        }
-        i++;
-        if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
-        if (kid !== null) i = this.value(s, i, kid);
-        else i = escaped ? this.field(s, ks, ke, escaped, i, node) : skipValueFast(s, i);
-        if (i < 0) return -1;
+      const ke = kid !== null ? ks + kid.key.length : stringEnd(s, i);
+      if (ke < 0) return -1;
+      const escaped = kid === null && str.escaped;
+      i = ke + 1;
+      if (s.charCodeAt(i) !== 58) {
+        i = skipWs(s, i);
+        if (s.charCodeAt(i) !== 58) return -1;
       }
+      i++;
+      if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
+      if (kid !== null) i = this.value(s, i, kid);
+      else i = escaped ? this.field(s, ks, ke, escaped, i, node) : skipValue(s, i);
+      if (i < 0) return -1;
       let c = s.charCodeAt(i);
       if (c <= 32) {
         i = skipWs(s, i);

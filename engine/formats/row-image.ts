@@ -5,7 +5,7 @@
 import type { SourceColumn } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import { BAD, convBoolean, convComposite, convNumber, convString, type Converted } from './column-convert.js';
-import { equalsAt, keyIs, scanNumber, scanStringEnd, skipValue, skipValueFast, skipWs, str, unescapeString } from './json-scan.js';
+import { equalsAt, keyIs, scanNumber, scanStringEnd, skipValue, skipWs, str, stringEnd, unescapeString } from './json-scan.js';
 import type { ColumnPlan } from './schema-block.js';
 
 export class RowImageReader {
@@ -61,7 +61,7 @@ export class RowImageReader {
         code = gc[k]!;
         ke = ks + g.length;
       } else {
-        ke = scanStringEnd(s, i);
+        ke = stringEnd(s, i);
         if (ke < 0) return -1;
         code = this.lookupKey(s, ks, ke, str.escaped, img, k);
         if (code === -2) return -1;
@@ -86,9 +86,9 @@ export class RowImageReader {
         } else if (exactStamp[col] === epoch) {
           take = false; // an exact match already filled it
         }
-        i = take && wanted[col] === 1 ? this.value(s, i, plans[col]!, row) : skipValueFast(s, i);
+        i = take && wanted[col] === 1 ? this.value(s, i, plans[col]!, row) : skipValue(s, i);
       } else {
-        i = skipValueFast(s, i);
+        i = skipValue(s, i);
       }
       if (i < 0) return -1;
       let c = s.charCodeAt(i);

@@ -1,7 +1,7 @@
 // Accumulator kinds for counts, sums/averages and variance moments: each one works on a slice of
 // a group's flat state array and takes signed weights, so a retraction undoes an insert exactly
-// (integer and DECIMAL inputs are summed in bigints; DOUBLE inputs in doubles).
-// Pure computation: no I/O, no SQL imports.
+// (integer and DECIMAL inputs are summed in bigints; DOUBLE inputs in doubles). Exact sums become
+// DOUBLE results through one correctly rounded division. Pure computation: no I/O, no SQL imports.
 import type { DataType } from '../../catalog/types.js';
 import type { JsonValue, Value } from '../core/value.js';
 import { valueFromJson, valueToJson } from '../core/value.js';
@@ -17,9 +17,42 @@ export interface Kind {
   fromJson(s: unknown[], at: number, j: unknown): void;
 }
 
-const POW10: number[] = [];
-for (let i = 0; i <= 40; i++) POW10.push(Number(`1e${i}`));
-const pow10 = (n: number): number => POW10[n] ?? Math.pow(10, n);
+const POW10N: bigint[] = [];
+for (let i = 0; i <= 80; i++) POW10N.push(10n ** BigInt(i));
+const pow10n = (n: number): bigint => POW10N[n] ?? 10n ** BigInt(n);
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Number of significant bits of x > 0. */
+function bitLength(x: bigint): number {
+  const hex = x.toString(16);
+  return (hex.length - 1) * 4 + 32 - Math.clz32(parseInt(hex[0]!, 16));
+}
+
+/**
+ * num / den (den > 0) as the nearest double (ties to even): one IEEE division when both fit in
+ * 53 bits, else a bigint quotient carrying 55+ significant bits and a sticky bit, so Number()
+ * rounds it exactly once, then an exact scaling by a power of two.
+ */
+export function ratio(num: bigint, den: bigint): number {
+  const a = num < 0n ? -num : num;
+  if (a <= MAX_SAFE && den <= MAX_SAFE) return Number(num) / Number(den);
+  const shift = 55 - (bitLength(a) - bitLength(den));
+  let q: bigint;
+  let r: bigint;
+  if (shift >= 0) {
+    const x = a << BigInt(shift);
+    q = x / den;
+    r = x % den;
+  } else {
+    const d = den << BigInt(-shift);
+    q = a / d;
+    r = a % d;
+  }
+  if (r !== 0n) q |= 1n;
+  const mag = Number(q) * Math.pow(2, -shift);
+  return num < 0n ? -mag : mag;
+}
 
 export function scaleOf(t: DataType | undefined): number {
   return t !== undefined && t.kind === 'decimal' ? t.scale : 0;
@@ -42,7 +75,7 @@ function exactTo(result: DataType, sum: bigint, scale: number): Value {
     case 'decimal':
       return rescale(sum, scale, result.scale);
     case 'double':
-      return Number(sum) / pow10(scale);
+      return ratio(sum, pow10n(scale));
     case 'int':
       return Number(rescale(sum, scale, 0));
     default:
@@ -121,7 +154,7 @@ export class ExactSumKind implements Kind {
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
     if (n <= 0) return null;
-    if (this.avg) return Number(this.exact(s, at)) / n / pow10(this.scale);
+    if (this.avg) return ratio(this.exact(s, at), BigInt(n) * pow10n(this.scale));
     return exactTo(this.resultType, this.exact(s, at), this.scale);
   }
   toJson(s: unknown[], at: number): unknown {
@@ -170,11 +203,9 @@ export class DoubleSumKind implements Kind {
 
 export type Moment = 'var_pop' | 'var_samp' | 'stddev_pop' | 'stddev_samp';
 
-function finishMoment(fn: Moment, n: number, numerator: number, scale: number): Value {
-  const samp = fn === 'var_samp' || fn === 'stddev_samp';
-  if (samp ? n < 2 : n <= 0) return null;
-  const num = numerator > 0 ? numerator : 0;
-  const variance = num / (n * (samp ? n - 1 : n)) / pow10(2 * scale);
+const isSamp = (fn: Moment): boolean => fn === 'var_samp' || fn === 'stddev_samp';
+
+function finishMoment(fn: Moment, variance: number): Value {
   return fn === 'var_pop' || fn === 'var_samp' ? variance : Math.sqrt(variance);
 }
 
@@ -203,11 +234,16 @@ export class ExactMomentKind implements Kind {
       s[at + 2] = bigOf(s, at + 2) + xx * bw;
     }
   }
+  /** (n·Q − S²) / (n·(n or n−1)·10^(2·scale)), exact up to one final rounding. */
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
+    const samp = isSamp(this.fn);
+    if (samp ? n < 2 : n <= 0) return null;
     const S = bigOf(s, at + 1);
-    const num = BigInt(n) * bigOf(s, at + 2) - S * S;
-    return finishMoment(this.fn, n, Number(num), this.scale);
+    const bn = BigInt(n);
+    const num = bn * bigOf(s, at + 2) - S * S;
+    if (num <= 0n) return 0;
+    return finishMoment(this.fn, ratio(num, bn * BigInt(samp ? n - 1 : n) * pow10n(2 * this.scale)));
   }
   toJson(s: unknown[], at: number): unknown {
     return [s[at], bigOf(s, at + 1).toString(), bigOf(s, at + 2).toString()];
@@ -237,8 +273,11 @@ export class DoubleMomentKind implements Kind {
   }
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
+    const samp = isSamp(this.fn);
+    if (samp ? n < 2 : n <= 0) return null;
     const S = s[at + 1] as number;
-    return finishMoment(this.fn, n, n * (s[at + 2] as number) - S * S, 0);
+    const num = n * (s[at + 2] as number) - S * S;
+    return finishMoment(this.fn, num > 0 ? num / (n * (samp ? n - 1 : n)) : 0);
   }
   toJson(s: unknown[], at: number): unknown {
     return [s[at], valueToJson(s[at + 1] as number), valueToJson(s[at + 2] as number)];

@@ -23,12 +23,13 @@ export interface SessionAggregateConfig {
   readonly aggregateTexts?: readonly string[];
 }
 
+/** A key with pending rows (keys without any are only remembered in `emitted`). */
 interface KeyState {
   readonly key: GroupKey;
   readonly keyVals: Value[];
   /** Creation order: breaks ties between sessions closing with the same window_end. */
   readonly seq: number;
-  /** End of the last session emitted for this key (-Infinity if none). */
+  /** End of the last session emitted for this key (-Infinity if none); mirrors `emitted`. */
   emittedEnd: number;
   /** Event time of every pending row, ascending (equal times adjacent). */
   times: number[];
@@ -38,13 +39,17 @@ interface KeyState {
   queued: number;
 }
 
-type KeyJson = [JsonValue[], number, JsonValue, number[], JsonValue[]];
+/** A pending key: [group key values, seq, times, data]. */
+type KeyJson = [JsonValue[], number, number[], JsonValue[]];
 
 interface Snapshot {
+  /** The last finite watermark received (the data watermark). */
   readonly watermark: JsonValue;
-  readonly maxEmittedEnd: JsonValue;
   readonly nextSeq: number;
   readonly keys: KeyJson[];
+  /** Per key with an emitted session: its map key and the end of its last emitted session. */
+  readonly emittedKeys: JsonValue[];
+  readonly emittedEnds: number[];
 }
 
 interface Closing {
@@ -77,16 +82,23 @@ function bound(a: readonly number[], t: number, upper: boolean): number {
  * A retraction matches a pending row with the same time and the same aggregate inputs (rows that
  * agree on those are indistinguishable in the output); one that matches none is reported late.
  *
- * Sessions close on every onWatermark call (one repeating the current watermark too), so a
- * session whose end fell behind the watermark because a retraction shrank it closes at the next
- * call. A min-heap holds, per key, a lower bound of its first session's end, so a watermark only
- * visits keys that may close. Sessions closing together are emitted by (window_end, key
- * first-seen order). A key with no pending rows is forgotten once watermark >= its last emitted
- * end + gap (remembering it could no longer change any lateness decision).
+ * Sessions close on every onWatermark call, one repeating the current watermark too (the
+ * WatermarkTracker repeats it after every event that carried a change), so a session whose end
+ * fell behind the watermark because a retraction shrank it is emitted after that event. A
+ * min-heap holds, per pending key, a lower bound of its first session's end, and every change
+ * that can lower it pushes an entry, so a watermark only visits keys that may close and a
+ * repeated one costs a heap peek. Sessions closing together are emitted by (window_end, key
+ * order of the pending state's creation).
  *
- * End of input: +Infinity closes every session; snapshot() then persists as the watermark the
- * largest session end emitted (or the last finite watermark if larger), and every key keeps the
- * end of its last emitted session, so a later run over appended input judges lateness per key.
+ * The end of a key's last emitted session matters for as long as the key may see inserts (one
+ * at t < that end may arrive while a newer session of the key is pending), so it is kept per key
+ * in a compact map (key -> end, one number) for good; everything else of a key is dropped when
+ * its last pending row closes or is retracted.
+ *
+ * End of input: +Infinity closes every session; snapshot() persists the last finite watermark
+ * (the data watermark) and the per-key emitted ends, so a later run over appended input judges
+ * lateness per key: an insert before its key's emitted end is late, one for a key that joins
+ * nothing is accepted when t + gap > the data watermark.
  */
 export class SessionAggregateOp implements Operator {
   readonly name = 'SessionAggregate';
@@ -94,12 +106,14 @@ export class SessionAggregateOp implements Operator {
   private readonly gap: number;
   /** Slots per pending row. */
   private readonly stride: number;
+  /** Keys with pending rows. */
   private readonly keys = new Map<GroupKey, KeyState>();
+  /** Every key with an emitted session -> the end of its last emitted session. */
+  private readonly emitted = new Map<GroupKey, number>();
   private readonly heap = new MinHeap<KeyState>();
   private readonly inputs: Value[];
   private wm = Number.NEGATIVE_INFINITY;
   private lastFinite = Number.NEGATIVE_INFINITY;
-  private maxEmittedEnd = Number.NEGATIVE_INFINITY;
   private nextSeq = 0;
 
   constructor(
@@ -130,9 +144,14 @@ export class SessionAggregateOp implements Operator {
     return this.wm;
   }
 
-  /** Keys with state (pending rows or a remembered emitted session). */
-  get keyCount(): number {
+  /** Keys with pending rows. */
+  get pendingKeys(): number {
     return this.keys.size;
+  }
+
+  /** Keys whose last emitted session end is remembered. */
+  get emittedKeys(): number {
+    return this.emitted.size;
   }
 
   onChange(row: Row, weight: number): void {
@@ -170,14 +189,15 @@ export class SessionAggregateOp implements Operator {
   private insert(key: GroupKey, row: Row, t: number, weight: number): boolean {
     const gap = this.gap;
     let ks = this.keys.get(key);
-    if (ks !== undefined && t < ks.emittedEnd) return false;
+    const emittedEnd = ks !== undefined ? ks.emittedEnd : (this.emitted.get(key) ?? Number.NEGATIVE_INFINITY);
+    if (t < emittedEnd) return false;
     const times = ks?.times;
     const hi = times === undefined ? 0 : bound(times, t, true);
     const joins =
       times !== undefined && ((hi > 0 && t - times[hi - 1]! < gap) || (hi < times.length && times[hi]! - t < gap));
     if (!joins && t + gap <= this.wm) return false;
     if (ks === undefined) {
-      ks = { key, keyVals: this.keyValues(row), seq: this.nextSeq++, emittedEnd: Number.NEGATIVE_INFINITY, times: [], data: [], queued: INF };
+      ks = { key, keyVals: this.keyValues(row), seq: this.nextSeq++, emittedEnd, times: [], data: [], queued: INF };
       this.keys.set(key, ks);
     }
     // Rows equal in time and inputs share one weighted slot.
@@ -218,8 +238,7 @@ export class SessionAggregateOp implements Operator {
     ks.times.splice(r, 1);
     ks.data.splice(at, this.stride);
     if (ks.times.length === 0) {
-      if (ks.emittedEnd === Number.NEGATIVE_INFINITY) this.keys.delete(ks.key);
-      else if (ks.emittedEnd + this.gap < ks.queued) this.schedule(ks, ks.emittedEnd + this.gap);
+      this.keys.delete(ks.key); // its heap entries become stale
       return true;
     }
     // Removing a row may shrink or split the first session: requeue at its actual end.
@@ -270,20 +289,13 @@ export class SessionAggregateOp implements Operator {
         }
         closing.push({ end, seq: ks.seq, row: this.sessionRow(ks, last, end) });
         ks.emittedEnd = end;
-        if (end > this.maxEmittedEnd) this.maxEmittedEnd = end;
+        this.emitted.set(ks.key, end);
         if (last + 1 === ks.times.length) {
-          ks.times = [];
-          ks.data = [];
-        } else {
-          ks.times.splice(0, last + 1);
-          ks.data.splice(0, (last + 1) * this.stride);
+          this.keys.delete(ks.key);
+          break;
         }
-      }
-      if (ks.times.length === 0 && w !== INF) {
-        // Forget the key once no insert could be judged differently by remembering emittedEnd:
-        // any later insert t < emittedEnd then has t + gap <= watermark and joins nothing.
-        if (ks.emittedEnd + this.gap <= w) this.keys.delete(ks.key);
-        else this.schedule(ks, ks.emittedEnd + this.gap);
+        ks.times.splice(0, last + 1);
+        ks.data.splice(0, (last + 1) * this.stride);
       }
     }
     closing.sort((a, b) => a.end - b.end || a.seq - b.seq);
@@ -308,43 +320,47 @@ export class SessionAggregateOp implements Operator {
   }
 
   snapshot(): unknown {
-    const wm = this.wm === INF ? Math.max(this.lastFinite, this.maxEmittedEnd) : this.wm;
+    // +Infinity only marks the end of a bounded run: persist the data watermark (the per-key
+    // emitted ends keep every emitted session final).
+    const wm = this.wm === INF ? this.lastFinite : this.wm;
     const keys: KeyJson[] = [];
     for (const ks of this.keys.values()) {
-      if (ks.times.length === 0 && ks.emittedEnd + this.gap <= wm) continue; // nothing left to judge
       const data = ks.data.map((v) => valueToJson(v as Value));
-      keys.push([rowToJson(ks.keyVals), ks.seq, valueToJson(ks.emittedEnd), ks.times.slice(), data]);
+      keys.push([rowToJson(ks.keyVals), ks.seq, ks.times.slice(), data]);
     }
-    return {
-      watermark: valueToJson(wm),
-      maxEmittedEnd: valueToJson(this.maxEmittedEnd),
-      nextSeq: this.nextSeq,
-      keys,
-    } satisfies Snapshot;
+    const emittedKeys: JsonValue[] = [];
+    const emittedEnds: number[] = [];
+    for (const [key, end] of this.emitted) {
+      emittedKeys.push(valueToJson(key));
+      emittedEnds.push(end);
+    }
+    return { watermark: valueToJson(wm), nextSeq: this.nextSeq, keys, emittedKeys, emittedEnds } satisfies Snapshot;
   }
 
   restore(state: unknown): void {
     const s = state as Snapshot;
     this.keys.clear();
+    this.emitted.clear();
     this.heap.clear();
     this.wm = valueFromJson(s.watermark) as number;
     this.lastFinite = this.wm;
-    this.maxEmittedEnd = valueFromJson(s.maxEmittedEnd) as number;
     this.nextSeq = s.nextSeq;
-    for (const [kj, seq, ej, times, dj] of s.keys) {
+    for (let i = 0; i < s.emittedKeys.length; i++)
+      this.emitted.set(valueFromJson(s.emittedKeys[i]!) as GroupKey, s.emittedEnds[i]!);
+    for (const [kj, seq, times, dj] of s.keys) {
       const keyVals = kj.length === 0 ? NO_KEY : rowFromJson(kj);
+      const key = keyOf(keyVals);
       const ks: KeyState = {
-        key: keyOf(keyVals),
+        key,
         keyVals,
         seq,
-        emittedEnd: valueFromJson(ej) as number,
+        emittedEnd: this.emitted.get(key) ?? Number.NEGATIVE_INFINITY,
         times: times.slice(),
         data: dj.map(valueFromJson),
         queued: INF,
       };
-      this.keys.set(ks.key, ks);
-      if (ks.times.length > 0) this.schedule(ks, ks.times[this.firstSessionLast(ks)]! + this.gap);
-      else if (ks.emittedEnd + this.gap < INF) this.schedule(ks, ks.emittedEnd + this.gap);
+      this.keys.set(key, ks);
+      this.schedule(ks, ks.times[this.firstSessionLast(ks)]! + this.gap);
     }
   }
 }

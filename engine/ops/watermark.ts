@@ -1,8 +1,9 @@
 // WatermarkTracker: the watermark of one source (or one Kafka partition) = highest event time
 // over every row read so far, inserted or retracted, minus the declared delay (SPEC "Windowed
 // SELECT"); -Infinity before any row, NULL times ignored, never moves backwards.
-// As an operator it forwards changes unchanged; flushWatermark() (called by the runtime between
-// events, never inside one) forwards the watermark when it advanced. No clocks read here.
+// As an operator it forwards changes unchanged; flushWatermark() (called by the runtime after
+// every event, never inside one) forwards the watermark when it advanced, or repeats it when the
+// event carried a change (so operators emit what that change made closable). No clocks read here.
 import type { EventTime } from '../core/time.js';
 import type { JsonValue, Row } from '../core/value.js';
 import { valueFromJson, valueToJson } from '../core/value.js';
@@ -25,6 +26,8 @@ export class WatermarkTracker implements Operator {
   private max = Number.NEGATIVE_INFINITY;
   /** Last watermark sent downstream. */
   private forwarded = Number.NEGATIVE_INFINITY;
+  /** A change passed through since the last watermark sent downstream. */
+  private changed = false;
 
   constructor(
     readonly id: string,
@@ -55,24 +58,33 @@ export class WatermarkTracker implements Operator {
 
   onChange(row: Row, weight: number): void {
     this.observe(row);
+    this.changed = true;
     this.out.change(row, weight);
   }
 
-  /** Forward the current watermark if it advanced since the last one forwarded. */
+  /**
+   * End of an event: forward the current watermark if it advanced since the last one forwarded;
+   * else, if a change passed through since then, repeat the last one (never -Infinity), so a
+   * change that made something closable behind the watermark (a SESSION shrunk by a retraction)
+   * is emitted after its event. Operators treat a repeated watermark cheaply.
+   */
   flushWatermark(): void {
-    const wm = this.current;
-    if (wm > this.forwarded) {
-      this.forwarded = wm;
-      this.out.watermark(wm);
-    }
+    this.send(this.current);
   }
 
   /** An external watermark (end of input = +Infinity, or an idle-source advance). */
   onWatermark(time: EventTime): void {
-    const wm = Math.max(time, this.current);
+    this.send(time > this.current ? time : this.current);
+  }
+
+  private send(wm: EventTime): void {
     if (wm > this.forwarded) {
       this.forwarded = wm;
+      this.changed = false;
       this.out.watermark(wm);
+    } else if (this.changed) {
+      this.changed = false;
+      if (this.forwarded !== Number.NEGATIVE_INFINITY) this.out.watermark(this.forwarded);
     }
   }
 

@@ -191,6 +191,8 @@ export class WindowAggregateOp implements Operator {
   }
 
   onWatermark(time: EventTime): void {
+    // A repeated watermark (sent after every event that carried a change) closes nothing here:
+    // a change is only applied to windows still open, so one comparison and out.
     if (!(time > this.wm)) return;
     this.wm = time;
     if (time !== Number.POSITIVE_INFINITY) this.lastFinite = time;

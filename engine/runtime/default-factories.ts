@@ -6,6 +6,7 @@ import type { Schema } from '../../catalog/types.js';
 import type { SinkWriter } from '../connectors/sink.js';
 import type { SourceReader } from '../connectors/source.js';
 import { FileSourceReader } from '../connectors/file-source.js';
+import { KafkaSourceReader } from '../connectors/kafka-source.js';
 import { EngineError } from '../core/errors.js';
 import { ConsoleSink } from '../sinks/console-sink.js';
 import { IcebergSink } from '../sinks/iceberg-sink.js';
@@ -22,7 +23,7 @@ export function defaultSourceFactory(): SourceFactory {
         return new FileSourceReader(def.name, resolve(def.baseDir, path), path, { bounded });
       }
       case 'kafka':
-        throw new EngineError('config', `source '${def.name}': connector 'kafka' is not available in this build`);
+        return new KafkaSourceReader(def, { bounded });
     }
   };
 }

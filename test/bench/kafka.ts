@@ -1,7 +1,8 @@
 // Kafka read benchmark: produces (or reuses) N seeded Debezium-like order events (~510 bytes, keys
 // {"id":N}, tombstones after some deletes) in a 4-partition topic, then measures (a) a bare kafkajs
 // consumer that fetches and discards every message and (b) KafkaSourceReader's bounded read of the
-// same topic (polling to the end, touching every value). Prints both rates and their ratio.
+// same topic (polling to the end, touching every value). Prints both rates and their ratio, by wall
+// time and by this process's CPU time (steadier than wall time on a shared machine).
 // Run: bash deploy/local/kafka.sh start && npx tsc -p tsconfig.json && node dist/test/bench/kafka.js [--messages N] [--rounds R]
 import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import type { SourceDef } from '../../catalog/model.js';
@@ -66,23 +67,40 @@ async function produce(): Promise<void> {
   console.log(`produced ${n} messages into '${TOPIC}' in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
+interface Rate {
+  /** Messages per wall-clock second. */
+  readonly wall: number;
+  /** Messages per second of this process's CPU time (user + system). */
+  readonly cpu: number;
+}
+
+function rate(n: number, wallMs: number, cpu: NodeJS.CpuUsage): Rate {
+  return { wall: n / (wallMs / 1000), cpu: n / ((cpu.user + cpu.system) / 1e6) };
+}
+
 /** (a) kafkajs consumer.run + eachBatch, discarding; timed from the first batch. */
-async function bare(): Promise<number> {
+async function bare(): Promise<Rate> {
   const consumer = kafka.consumer({ groupId: `streamforge-bench-bare-${process.pid}-${Date.now()}` });
   await consumer.connect();
   await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
   let n = 0;
   let t0 = 0;
   let t1 = 0;
+  let c0: NodeJS.CpuUsage | undefined;
+  let c1: NodeJS.CpuUsage | undefined;
   await new Promise<void>((resolve, reject) => {
     consumer
       .run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
-          if (t0 === 0) t0 = performance.now();
+          if (t0 === 0) {
+            t0 = performance.now();
+            c0 = process.cpuUsage();
+          }
           n += batch.messages.length;
           if (n >= MESSAGES && t1 === 0) {
             t1 = performance.now();
+            c1 = process.cpuUsage(c0);
             resolve();
           }
         },
@@ -90,11 +108,11 @@ async function bare(): Promise<number> {
       .catch(reject);
   });
   await consumer.disconnect();
-  return n / ((t1 - t0) / 1000);
+  return rate(n, t1 - t0, c1!);
 }
 
 /** (b) KafkaSourceReader, bounded, touching every value; timed from the end of open(). */
-async function reader(): Promise<number> {
+async function reader(): Promise<Rate> {
   const def: SourceDef = {
     kind: 'source',
     name: 'bench_orders',
@@ -111,6 +129,7 @@ async function reader(): Promise<number> {
   const r = new KafkaSourceReader(def, { bounded: true });
   await r.open(undefined);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   let n = 0;
   let chars = 0;
   for (;;) {
@@ -124,30 +143,34 @@ async function reader(): Promise<number> {
     }
     n += values.length;
   }
-  const secs = (performance.now() - t0) / 1000;
+  const result = rate(n, performance.now() - t0, process.cpuUsage(c0));
   await r.close();
   if (n !== MESSAGES) throw new Error(`reader returned ${n} messages, expected ${MESSAGES}`);
   if (chars === 0) throw new Error('reader returned no text');
-  return n / secs;
+  return result;
 }
 
 async function main(): Promise<void> {
   const have = await topicSize();
   if (have !== MESSAGES) await produce();
   else console.log(`reusing '${TOPIC}' (${have} messages)`);
-  const a: number[] = [];
-  const b: number[] = [];
+  const a: Rate[] = [];
+  const b: Rate[] = [];
+  const fmt = (x: number) => Math.round(x).toLocaleString('en-US').padStart(9);
+  const show = (what: string, r: Rate) => `${what} ${fmt(r.wall)} msg/s wall, ${fmt(r.cpu)} msg/CPU-s`;
   for (let i = 0; i < ROUNDS; i++) {
     a.push(await bare());
-    console.log(`  round ${i + 1}: bare kafkajs consumer  ${Math.round(a[i]!).toLocaleString('en-US')} msg/s`);
+    console.log(`  round ${i + 1}: ${show('bare kafkajs consumer', a[i]!)}`);
     b.push(await reader());
-    console.log(`  round ${i + 1}: KafkaSourceReader      ${Math.round(b[i]!).toLocaleString('en-US')} msg/s`);
+    console.log(`  round ${i + 1}: ${show('KafkaSourceReader    ', b[i]!)}`);
   }
-  const bestA = Math.max(...a);
-  const bestB = Math.max(...b);
-  console.log(`bare kafkajs consumer (fetch + discard): ${Math.round(bestA).toLocaleString('en-US')} msg/s (best of ${ROUNDS})`);
-  console.log(`KafkaSourceReader (bounded, UTF-8 values): ${Math.round(bestB).toLocaleString('en-US')} msg/s (best of ${ROUNDS})`);
-  console.log(`ratio reader / bare: ${(bestB / bestA).toFixed(2)}`);
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+  const ma: Rate = { wall: median(a.map((r) => r.wall)), cpu: median(a.map((r) => r.cpu)) };
+  const mb: Rate = { wall: median(b.map((r) => r.wall)), cpu: median(b.map((r) => r.cpu)) };
+  console.log(`median of ${ROUNDS}:`);
+  console.log(`  ${show('bare kafkajs consumer (fetch + discard)  ', ma)}`);
+  console.log(`  ${show('KafkaSourceReader (bounded, UTF-8 values)', mb)}`);
+  console.log(`ratio reader / bare: ${(mb.wall / ma.wall).toFixed(2)} by wall time, ${(mb.cpu / ma.cpu).toFixed(2)} by CPU time`);
 }
 
 main().catch((e: unknown) => {

@@ -101,21 +101,24 @@ function flatten(b: KafkaBatch): Got[] {
 }
 
 /** Polls until `end` (bounded) or until `want` records arrived (unbounded), at most `maxPolls` polls. */
-async function drain(r: KafkaSourceReader, want = Infinity, maxPolls = 2000): Promise<{ got: Got[]; idles: number; ended: boolean }> {
+async function drain(r: KafkaSourceReader, want = Infinity, maxPolls = 2000): Promise<{ got: Got[]; idles: number; ended: boolean; largest: number }> {
   const got: Got[] = [];
   let idles = 0;
+  let largest = 0;
   for (let i = 0; i < maxPolls && got.length < want; i++) {
     const res = await r.poll();
-    if (res.kind === 'end') return { got, idles, ended: true };
+    if (res.kind === 'end') return { got, idles, ended: true, largest };
     if (res.kind === 'idle') {
       idles++;
+      await new Promise((r) => setTimeout(r, 10)); // as the pipeline sleeps when every source is idle
       continue;
     }
     expect(res.batch).toBeInstanceOf(KafkaBatch);
     expect(res.batch.values.length).toBeGreaterThan(0);
+    largest = Math.max(largest, res.batch.values.length);
     got.push(...flatten(res.batch as KafkaBatch));
   }
-  return { got, idles, ended: false };
+  return { got, idles, ended: false, largest };
 }
 
 function reader(d: SourceDef, o: KafkaSourceOptions): KafkaSourceReader {
@@ -152,13 +155,23 @@ describe('KafkaSourceReader options', () => {
     expect(new KafkaSourceReader(def('x'), { bounded: true }).groupId).toBe('streamforge-orders');
     expect(new KafkaSourceReader(def('x', { group_id: 'g1' }), { bounded: true }).groupId).toBe('g1');
   });
+
+  it('gives up opening when no broker answers within the reconnect timeout', async () => {
+    const warnings: string[] = [];
+    const r = new KafkaSourceReader({ ...def('x'), options: { topic: 'x', bootstrap_servers: '127.0.0.1:1' } }, { bounded: true, reconnectTimeoutMs: 300, onWarning: (m) => warnings.push(m) });
+    const t0 = Date.now();
+    await expect(r.open(undefined)).rejects.toThrow(/gave up connecting/);
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(warnings.join('\n')).toMatch(/Kafka unavailable while connecting/);
+    await r.close();
+  });
 });
 
 describe.skipIf(!UP)('KafkaSourceReader against a broker', () => {
   beforeAll(async () => {
     admin = kafka.admin();
     await admin.connect();
-    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 }); // retries never duplicate
     await producer.connect();
   });
 
@@ -176,8 +189,9 @@ describe.skipIf(!UP)('KafkaSourceReader against a broker', () => {
     await r.open(undefined);
     expect([...r.splits()].sort()).toEqual([0, 1, 2, 3].map((p) => `${topic}/${p}`));
     await send(topic, messages(40, 1000)); // after open(): must not be read
-    const { got, ended } = await drain(r);
+    const { got, ended, largest } = await drain(r);
     expect(ended).toBe(true);
+    expect(largest).toBe(64); // maxBatch splits the 250-record partitions
     expect(got.length).toBe(1000);
     expect(got.filter((g) => g.value === null).length).toBe(sent.filter((m) => m.value === null).length);
     expectExactly(topic, got, byPartition(sent));
@@ -305,6 +319,30 @@ describe.skipIf(!UP)('KafkaSourceReader against a broker', () => {
     expect(r.positions()).toEqual({ [`${topic}/0`]: 10 });
     await r.close();
   });
+
+  it('unbounded: waits for a topic created after open() and discovers partitions added later', async () => {
+    const topic = `sf-test-later-${RUN}`;
+    const warnings: string[] = [];
+    const r = reader(def(topic), { bounded: false, pollWaitMs: 20, discoveryIntervalMs: 100, onWarning: (m) => warnings.push(m) });
+    await r.open(undefined);
+    expect(warnings.join('\n')).toMatch(/does not exist yet/);
+    expect((await r.poll()).kind).toBe('idle');
+    await admin.createTopics({ topics: [{ topic, numPartitions: 2 }], waitForLeaders: true });
+    topics.push(topic);
+    const first = messages(10).map((m) => ({ ...m, partition: m.partition % 2 }));
+    await send(topic, first);
+    const a = await drain(r, 10, 1000);
+    expectExactly(topic, a.got, byPartition(first));
+    await admin.createPartitions({ topicPartitions: [{ topic, count: 3 }] });
+    const fresh = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, idempotent: true, maxInFlightRequests: 1 }); // knows the new partition
+    await fresh.connect();
+    await fresh.send({ topic, messages: [{ partition: 2, key: 'k', value: 'new partition' }] });
+    await fresh.disconnect();
+    const b = await drain(r, 1, 1000);
+    expect(b.got.map((g) => [g.split, g.offset, g.value])).toEqual([[`${topic}/2`, 0, 'new partition']]);
+    expect(r.positions()).toEqual({ [`${topic}/0`]: 5, [`${topic}/1`]: 5, [`${topic}/2`]: 1 });
+    await r.close();
+  }, 60_000);
 
   it('fails a bounded open on a topic that does not exist', async () => {
     const r = reader(def(`sf-test-missing-${RUN}`), { bounded: true });

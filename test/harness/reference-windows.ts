@@ -1,8 +1,9 @@
 // A deliberately naive, from-scratch reference for the windowed pipeline
 // (changelog normalization -> watermark -> optional filter -> TUMBLE/HOP/SESSION aggregate),
 // used by the oracle test. It keeps plain arrays, the full list of accepted changes, decides
-// lateness itself from the SPEC wording, and on every watermark step recomputes the windows that
-// close from the integrated accepted input. Nothing here is fast or clever on purpose.
+// lateness itself from the SPEC wording, and after every event (windows are emitted only after the
+// whole event, also when the event changed something without moving the watermark) recomputes
+// the windows that close from the integrated accepted input. Nothing here is fast or clever on purpose.
 import type { DataType } from '../../catalog/types.js';
 import type { Row, Value } from '../../engine/core/value.js';
 import { compareValues, tupleKey, valueKey } from '../../engine/core/value.js';
@@ -96,7 +97,7 @@ export function referenceAggregate(spec: AggregateSpec, rows: readonly [Row, num
       }
       let s = 0n;
       for (const [v, w] of items) s += toExact(v, argType) * BigInt(w);
-      if (spec.fn === 'avg') return Number(s) / exactScale(argType) / n;
+      if (spec.fn === 'avg') return Number(s) / (exactScale(argType) * n);
       if (spec.resultType.kind === 'double') return Number(s) / exactScale(argType);
       return s;
     }
@@ -116,7 +117,7 @@ export function referenceAggregate(spec: AggregateSpec, rows: readonly [Row, num
         num += d * d * BigInt(w);
       }
       const sc = exactScale(argType);
-      const variance = Math.max(0, Number(num)) / (n * n * (samp ? n - 1 : n)) / (sc * sc);
+      const variance = Math.max(0, Number(num)) / (n * n * (samp ? n - 1 : n) * sc * sc);
       return spec.fn.startsWith('var') ? variance : Math.sqrt(variance);
     }
   }
@@ -246,6 +247,9 @@ export class ReferencePipeline {
     if (wm > this.forwarded) {
       this.forwarded = wm;
       this.step(wm);
+    } else if (changes.length > 0 && this.forwarded !== Number.NEGATIVE_INFINITY) {
+      // the watermark did not move, but this event's changes may have made a session closable
+      this.step(this.forwarded);
     }
   }
 
@@ -255,9 +259,13 @@ export class ReferencePipeline {
     this.step(Number.POSITIVE_INFINITY);
   }
 
-  /** A new run over appended input after a checkpoint taken at end of input (the documented rule). */
+  /**
+   * A new run over appended input after a checkpoint taken at end of input (the documented rule):
+   * SESSION resumes from the data watermark (per-key emitted ends keep emitted sessions final);
+   * TUMBLE/HOP from max(data watermark, largest window_end closed).
+   */
   restartAfterEnd(): void {
-    this.W = Math.max(this.lastFinite, this.maxClosed);
+    this.W = this.q.window.kind === 'session' ? this.lastFinite : Math.max(this.lastFinite, this.maxClosed);
     this.forwarded = this.maxTime === Number.NEGATIVE_INFINITY ? this.maxTime : this.maxTime - this.q.delay;
   }
 

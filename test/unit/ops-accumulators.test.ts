@@ -1,11 +1,13 @@
 // Invertible accumulators: every aggregate under inserts and retractions (negative weights),
-// FILTER, NULL handling, exact DECIMAL/BIGINT arithmetic and snapshot/restore.
+// FILTER, NULL handling, exact DECIMAL/BIGINT arithmetic, DOUBLE results of exact sums rounded
+// once (correctly rounded quotients) and snapshot/restore.
 import { describe, expect, it } from 'vitest';
 import { T } from '../../catalog/types.js';
 import type { DataType } from '../../catalog/types.js';
 import type { Row, Value } from '../../engine/core/value.js';
 import type { AggregateFn, AggregateSpec } from '../../engine/ops/accumulators.js';
 import { AccumulatorSet, createAccumulator } from '../../engine/ops/accumulators.js';
+import { ratio } from '../../engine/ops/accumulator-kinds.js';
 
 const col = (i: number) => (r: Row): Value => r[i] ?? null;
 
@@ -96,6 +98,23 @@ describe('SUM and AVG', () => {
     feed(d, [[0.5, 1], [1.5, 1]]);
     expect(d.result()).toBe(1);
   });
+
+  it('AVG(DECIMAL) divides once: 0.01, 0.00, 0.00 -> the double nearest 1/300', () => {
+    const a = acc('avg', T.decimal(10, 2), T.double);
+    feed(a, [[1n, 1], [0n, 1], [0n, 1]]);
+    expect(a.result()).toBe(0.0033333333333333335);
+    expect(a.result()).toBe(1 / 300);
+    const neg = acc('avg', T.decimal(10, 2), T.double);
+    feed(neg, [[-1n, 1], [0n, 2]]);
+    expect(neg.result()).toBe(-1 / 300);
+  });
+
+  it('AVG(DECIMAL) of sums beyond 2^53 is still the nearest double', () => {
+    // sum 35183270579849869.87 over 3 rows: Number(sum) / 300 would round twice (…458e16)
+    const a = acc('avg', T.decimal(38, 2), T.double);
+    feed(a, [[3518327057984836987n, 1], [0n, 2]]);
+    expect(a.result()).toBe(1.1727756859949456e16);
+  });
 });
 
 describe('MIN and MAX', () => {
@@ -149,11 +168,89 @@ describe('VAR and STDDEV', () => {
     expect([vp.result(), vs.result()]).toEqual([0, null]);
   });
 
+  it('VAR/STDDEV of DECIMAL equal the INT results for the same numbers (one rounding)', () => {
+    const ints: [Value, number][] = [2, 4, 4, 4, 5, 5, 7, 9].map((x) => [x, 1]);
+    const decs: [Value, number][] = [2, 4, 4, 4, 5, 5, 7, 9].map((x) => [BigInt(x * 100), 1]);
+    for (const fn of ['var_pop', 'var_samp', 'stddev_pop', 'stddev_samp'] as const) {
+      const i = acc(fn, T.int, T.double);
+      const d = acc(fn, T.decimal(10, 2), T.double);
+      feed(i, ints);
+      feed(d, decs);
+      expect(d.result(), fn).toBe(i.result());
+    }
+    const vs = acc('var_samp', T.decimal(10, 2), T.double);
+    feed(vs, decs);
+    expect(vs.result()).toBe(4.571428571428571); // 32 / 7
+    expect(vs.result()).toBe(32 / 7);
+  });
+
   it('DECIMAL moments use the scale; large offsets do not cancel', () => {
     const vp = acc('var_pop', T.decimal(18, 2), T.double);
     // 1e12 + 0.01 and 1e12 + 0.03: variance 0.0001 exactly despite the huge mean
     feed(vp, [[100000000000001n, 1], [100000000000003n, 1], [5n, 1], [5n, -1]]);
     expect(vp.result()).toBeCloseTo(0.0001, 15);
+  });
+});
+
+describe('ratio: a bigint quotient as the nearest double', () => {
+  /** Exact rational value of a finite double as [numerator, power-of-two denominator]. */
+  function exact(x: number): [bigint, bigint] {
+    const v = new DataView(new ArrayBuffer(8));
+    v.setFloat64(0, x);
+    const hi = v.getUint32(0);
+    const exp = (hi >>> 20) & 0x7ff;
+    let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(v.getUint32(4));
+    if (exp !== 0) mant |= 1n << 52n;
+    const e = (exp === 0 ? 1 : exp) - 1075;
+    const sign = hi >>> 31 === 1 ? -1n : 1n;
+    return e >= 0 ? [sign * (mant << BigInt(e)), 1n] : [sign * mant, 1n << BigInt(-e)];
+  }
+  function neighbour(x: number, up: boolean): number {
+    const f = new Float64Array([x]);
+    const i = new BigInt64Array(f.buffer);
+    i[0] = i[0]! + ((x >= 0) === up ? 1n : -1n);
+    return f[0]!;
+  }
+  /** |x - num/den| compared exactly: negative when x is closer than y. */
+  function closer(x: number, y: number, num: bigint, den: bigint): number {
+    const [xp, xq] = exact(x);
+    const [yp, yq] = exact(y);
+    const ex = xp * den - num * xq;
+    const ey = yp * den - num * yq;
+    const a = (ex < 0n ? -ex : ex) * yq;
+    const b = (ey < 0n ? -ey : ey) * xq;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  it('matches the exactly nearest double on random operands of up to 200 bits', () => {
+    let seed = 12345;
+    const bits = (n: number): bigint => {
+      let x = 0n;
+      for (let k = 0; k < n; k += 16) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        x = (x << 16n) | BigInt(seed >>> 16);
+      }
+      return x;
+    };
+    let slow = 0;
+    for (let i = 0; i < 3000; i++) {
+      const num = bits(16 + (i % 13) * 16) * (i % 2 === 0 ? 1n : -1n);
+      const den = bits(16 + (i % 7) * 24) + 1n;
+      const r = ratio(num, den);
+      if (num < 0n ? -num : num > BigInt(Number.MAX_SAFE_INTEGER)) slow++;
+      for (const up of [true, false]) {
+        const other = neighbour(r, up);
+        const c = closer(r, other, num, den);
+        // strictly closer than both neighbours, or a tie resolved to the even mantissa
+        if (c > 0 || (c === 0 && (new BigInt64Array(new Float64Array([r]).buffer)[0]! & 1n) === 1n))
+          throw new Error(`ratio(${num}, ${den}) = ${r}, but ${other} is nearer`);
+      }
+    }
+    expect(slow).toBeGreaterThan(1000); // the bigint path was exercised
+    expect(ratio(0n, 7n)).toBe(0);
+    expect(ratio(10n ** 40n, 10n ** 39n)).toBe(10);
+    expect(ratio(2n ** 54n + 1n, 2n)).toBe(2 ** 53); // tie (2^53 + 0.5) to even
+    expect(ratio(2n ** 54n + 3n, 2n)).toBe(2 ** 53 + 2); // tie (2^53 + 1.5) to even
   });
 });
 

@@ -1,11 +1,13 @@
 // SessionAggregate: sessions per key emitted when the watermark reaches last + gap; merge on a
 // bridging insert, split when the bridging row is retracted; every lateness rule of the SPEC at
-// its boundary; end of input persistence; snapshot/restore mid-stream.
+// its boundary (emitted ends remembered per key for good); sessions made closable by a change are
+// emitted after its event (tracker -> session chain); end of input persistence; snapshot/restore.
 import { describe, expect, it } from 'vitest';
 import { T } from '../../catalog/types.js';
 import type { Row, Value } from '../../engine/core/value.js';
 import type { AggregateSpec } from '../../engine/ops/accumulators.js';
 import { SessionAggregateOp } from '../../engine/ops/session-aggregate.js';
+import { WatermarkTracker } from '../../engine/ops/watermark.js';
 
 const col = (i: number) => (r: Row): Value => r[i] ?? null;
 // input rows: [user, t, clicks INT]
@@ -159,38 +161,127 @@ describe('SessionAggregateOp', () => {
     op.onChange(['a', 0, 1], -1);
     op.onWatermark(Number.POSITIVE_INFINITY);
     expect(take()).toEqual(['wm Infinity']);
-    expect(op.keyCount).toBe(0);
+    expect([op.pendingKeys, op.emittedKeys]).toEqual([0, 0]);
   });
 
-  it('forgets a key once its emitted session can no longer matter', () => {
+  it('an emitted end is remembered for good: long after, an insert before it is late though it joins a pending session', () => {
+    const { op, late, take } = make();
+    op.onChange(['a', 0, 1], 1);
+    op.onWatermark(20); // emits [0,10); watermark already past 10 + gap
+    expect(take()).toEqual([[['a', 0, 10, 1n, 1n], 1], 'wm 20']);
+    expect([op.pendingKeys, op.emittedKeys]).toEqual([0, 1]); // only the end is remembered
+    op.onWatermark(1000);
+    take();
+    expect(op.emittedKeys).toBe(1);
+    const again = make();
+    again.op.restore(JSON.parse(JSON.stringify(op.snapshot())));
+    for (const m of [{ op, late, take }, again]) {
+      // 995, 987, ..., 19: each joins the pending session, which grows back towards 10
+      for (let t = 995; t >= 19; t -= 8) m.op.onChange(['a', t, 1], 1);
+      m.op.onChange(['a', 12, 1], 1); // joins, 12 >= 10: accepted
+      m.op.onChange(['a', 8, 1], 1); // joins [12, ...) but 8 < 10: late
+      expect(m.late).toEqual([[['a', 8, 1], 1]]);
+      m.op.onWatermark(Number.POSITIVE_INFINITY);
+      expect(m.take()).toEqual([[['a', 12, 1005, 124n, 124n], 1], 'wm Infinity']);
+    }
+  });
+
+  it('SPEC example: a late insert joining a pending session of a forgotten-looking key is rejected', () => {
+    const { op, late, take } = make();
+    op.onChange(['a', 0, 1], 1);
+    op.onWatermark(20); // [0,10) emitted; 10 + gap <= 20
+    op.onChange(['a', 15, 4], 1); // pending [15, 25)
+    op.onChange(['a', 8, 8], 1); // [8, 18) overlaps [15, 25) but 8 < 10: late
+    expect(late).toEqual([[['a', 8, 8], 1]]);
+    op.onWatermark(30);
+    expect(take()).toEqual([[['a', 0, 10, 1n, 1n], 1], 'wm 20', [['a', 15, 25, 1n, 4n], 1], 'wm 30']);
+  });
+
+  it('the snapshot remembers emitted ends compactly: one map key and one number per key', () => {
     const { op } = make();
     op.onChange(['a', 0, 1], 1);
-    op.onWatermark(10);
-    expect(op.keyCount).toBe(1);
-    op.onWatermark(20);
-    expect(op.keyCount).toBe(0);
+    op.onChange(['b', 3, 1], 1);
+    op.onChange(['c', 50, 1], 1);
+    op.onWatermark(45);
+    const snap = JSON.parse(JSON.stringify(op.snapshot())) as Record<string, unknown>;
+    expect(snap).toEqual({
+      watermark: 45,
+      nextSeq: 3,
+      keys: [[['c'], 2, [50], [1, true, 1]]],
+      emittedKeys: ['a', 'b'],
+      emittedEnds: [10, 13],
+    });
   });
 
-  it('after end of input, restore keeps per-key emitted ends and a finite watermark', () => {
+  it('after end of input, restore keeps per-key emitted ends and the data watermark', () => {
     const { op, take } = make();
     op.onChange(['a', 0, 1], 1);
     op.onChange(['b', 30, 1], 1);
-    op.onWatermark(Number.POSITIVE_INFINITY);
-    take();
+    op.onWatermark(35); // emits a [0,10); b [30,40) pending
+    op.onWatermark(Number.POSITIVE_INFINITY); // emits b [30,40)
+    expect(take()).toEqual([[['a', 0, 10, 1n, 1n], 1], 'wm 35', [['b', 30, 40, 1n, 1n], 1], 'wm Infinity']);
     const snap = JSON.parse(JSON.stringify(op.snapshot())) as { watermark: unknown };
-    expect(snap.watermark).toBe(40);
+    expect(snap.watermark).toBe(35); // the last finite watermark, not b's end 40
     const next = make();
     next.op.restore(snap);
-    next.op.onChange(['b', 35, 1], 1); // before b's emitted end 40: late
+    expect(next.op.watermark).toBe(35);
+    next.op.onChange(['b', 39, 1], 1); // before b's emitted end 40: late
     next.op.onChange(['b', 40, 2], 1); // fine
-    next.op.onChange(['a', 25, 1], 1); // a's session ended at 10, but 25 + 10 <= 40: late
-    next.op.onChange(['a', 31, 3], 1); // 41 > 40: fine
+    next.op.onChange(['a', 25, 1], 1); // after a's end 10, but 25 + 10 <= 35: late
+    next.op.onChange(['a', 26, 3], 1); // 36 > 35, joins nothing: accepted
+    next.op.onChange(['c', 30, 5], 1); // a key never seen: 40 > 35, accepted
     next.op.onWatermark(Number.POSITIVE_INFINITY);
     expect(next.late).toEqual([
-      [['b', 35, 1], 1],
+      [['b', 39, 1], 1],
       [['a', 25, 1], 1],
     ]);
-    expect(next.take()).toEqual([[['a', 31, 41, 1n, 3n], 1], [['b', 40, 50, 1n, 2n], 1], 'wm Infinity']);
+    expect(next.take()).toEqual([
+      [['a', 26, 36, 1n, 3n], 1],
+      [['c', 30, 40, 1n, 5n], 1],
+      [['b', 40, 50, 1n, 2n], 1],
+      'wm Infinity',
+    ]);
+  });
+
+  it('a repeated watermark with nothing closable emits and forwards nothing', () => {
+    const { op, take } = make();
+    op.onChange(['a', 0, 1], 1);
+    op.onWatermark(5);
+    op.onWatermark(5);
+    op.onWatermark(3); // never backwards
+    expect(take()).toEqual(['wm 5']);
+    expect(op.watermark).toBe(5);
+  });
+
+  it('in a tracker -> session chain, a session shrunk behind the watermark is emitted after that event', () => {
+    const log: (string | [Row, number])[] = [];
+    const late: [Row, number][] = [];
+    const op = new SessionAggregateOp(
+      'v/session-aggregate',
+      { change: (r, w) => log.push([r, w]), watermark: (t) => log.push(`wm ${t}`) },
+      { late: (r, w) => late.push([r, w]) },
+      { gap: GAP, timeColumn: 1, groupKeys: [col(0)], aggregates: AGGS },
+    );
+    const tracker = new WatermarkTracker('v/watermark', { change: (r, w) => op.onChange(r, w), watermark: (t) => op.onWatermark(t) }, { late() {} }, { timeColumn: 1, delay: 0 });
+    const event = (...changes: [Row, number][]): (string | [Row, number])[] => {
+      for (const [r, w] of changes) tracker.onChange(r, w);
+      tracker.flushWatermark();
+      return log.splice(0, log.length);
+    };
+    expect(event([['x', 40, 16], 1])).toEqual(['wm 40']);
+    expect(event([['x', 48, 32], 1])).toEqual(['wm 48']);
+    expect(event([['y', 50, 64], 1])).toEqual(['wm 50']);
+    // retracting 48 leaves x {40}: [40, 50), already behind the watermark 50 -> emitted now
+    expect(event([['x', 48, 32], -1])).toEqual([[['x', 40, 50, 1n, 16n], 1]]);
+    // an update (retraction + insert) inside the emitted session: both late, nothing emitted
+    expect(event([['x', 40, 16], -1], [['x', 45, 128], 1])).toEqual([]);
+    expect(late).toEqual([
+      [['x', 40, 16], -1],
+      [['x', 45, 128], 1],
+    ]);
+    expect(event()).toEqual([]); // an event without changes: no watermark call at all
+    tracker.onWatermark(Number.POSITIVE_INFINITY);
+    expect(log).toEqual([[['y', 50, 60, 1n, 64n], 1], 'wm Infinity']);
   });
 
   it('mid-stream restore gives the same output as an uninterrupted run', () => {

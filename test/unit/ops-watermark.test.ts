@@ -1,5 +1,6 @@
 // WatermarkTracker: max(event time) over inserts and retractions minus the delay, NULL times
-// ignored, never backwards, forwarded only between events (flushWatermark), snapshot/restore.
+// ignored, never backwards, forwarded only between events (flushWatermark): when it advanced, or
+// repeated after an event that carried a change; snapshot/restore.
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../engine/core/value.js';
 import { WatermarkTracker } from '../../engine/ops/watermark.js';
@@ -29,7 +30,7 @@ describe('WatermarkTracker', () => {
     expect(log).toEqual([[['a', 100], 1], [['b', null], 1], [['c', 90], -1], 'wm 95']);
   });
 
-  it('counts retractions, never moves backwards and forwards only advances', () => {
+  it('counts retractions and never moves backwards', () => {
     const { t, log } = make();
     t.onChange(['a', 50], 1);
     t.flushWatermark();
@@ -39,9 +40,32 @@ describe('WatermarkTracker', () => {
     t.flushWatermark();
     t.onWatermark(10);
     expect(t.current).toBe(115);
-    expect(log.filter((x) => typeof x === 'string')).toEqual(['wm 45', 'wm 115']);
+    expect(log.filter((x) => typeof x === 'string')).toEqual(['wm 45', 'wm 115', 'wm 115']);
     t.onWatermark(Number.POSITIVE_INFINITY);
     expect(log.at(-1)).toBe('wm Infinity');
+  });
+
+  it('repeats the watermark after an event with a change, and only then', () => {
+    const { t, log } = make();
+    const wms = () => log.filter((x) => typeof x === 'string');
+    t.onChange(['a', null], 1); // a change, but no watermark yet: -Infinity is never sent
+    t.flushWatermark();
+    expect(wms()).toEqual([]);
+    t.onChange(['a', 100], 1);
+    t.flushWatermark();
+    t.flushWatermark(); // an event without changes: nothing
+    expect(wms()).toEqual(['wm 95']);
+    t.onChange(['b', 30], -1); // does not advance: repeated once
+    t.onChange(['b', 40], 1);
+    t.flushWatermark();
+    t.flushWatermark();
+    expect(wms()).toEqual(['wm 95', 'wm 95']);
+    t.onWatermark(50); // external, lower, no change since: nothing
+    expect(wms()).toEqual(['wm 95', 'wm 95']);
+    t.onWatermark(200); // external advance
+    t.onChange(['c', 10], 1);
+    t.flushWatermark(); // repeats the external watermark, never the lower data one
+    expect(wms()).toEqual(['wm 95', 'wm 95', 'wm 200', 'wm 200']);
   });
 
   it('snapshot/restore keeps the max; after end of input the finite watermark is persisted', () => {

@@ -49,6 +49,22 @@ describe('TUMBLE', () => {
     expect(op.openWindows).toBe(0);
   });
 
+  it('a repeated watermark is ignored: nothing emitted, nothing forwarded', () => {
+    const { op, late, take } = make({ kind: 'tumble', size: 10 });
+    op.onChange(['a', 5, 1n], 1);
+    op.onWatermark(8);
+    op.onChange(['a', 6, 2n], 1);
+    op.onWatermark(8);
+    op.onWatermark(7);
+    expect(take()).toEqual(['wm 8']);
+    op.onChange(['a', 7, 4n], 1);
+    op.onWatermark(10);
+    expect(late).toEqual([]);
+    expect(take()).toEqual([[['a', 0, 10, 3n, 7n, 4n], 1], 'wm 10']);
+    op.onWatermark(10);
+    expect(take()).toEqual([]);
+  });
+
   it('closes several windows in window_end order on one watermark', () => {
     const { op, take } = make({ kind: 'tumble', size: 10 });
     op.onChange(['a', 35, 1n], 1);
