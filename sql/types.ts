@@ -3,50 +3,9 @@
 // Pure tables and functions over DataType; no binding, no evaluation.
 import type { DataType } from '../catalog/types.js';
 
-// The DataType helpers below mirror catalog/types.ts: sql/ may import the catalog's types only
-// (`import type`), never its values, so these few pure functions live here too.
-
-export const T = {
-  boolean: { kind: 'boolean' } as DataType,
-  int: { kind: 'int' } as DataType,
-  bigint: { kind: 'bigint' } as DataType,
-  double: { kind: 'double' } as DataType,
-  varchar: { kind: 'varchar' } as DataType,
-  date: { kind: 'date' } as DataType,
-  bytes: { kind: 'bytes' } as DataType,
-  json: { kind: 'json' } as DataType,
-  interval: { kind: 'interval' } as DataType,
-  null: { kind: 'null' } as DataType,
-  decimal: (precision: number, scale: number): DataType => ({ kind: 'decimal', precision, scale }),
-  timestamp: (precision = 6): DataType => ({ kind: 'timestamp', precision }),
-  timestamptz: (precision = 6): DataType => ({ kind: 'timestamptz', precision }),
-} as const;
-
-/** SQL spelling of a type for diagnostics and EXPLAIN, e.g. DECIMAL(10,2), TIMESTAMP(3). */
-export function typeToString(t: DataType): string {
-  switch (t.kind) {
-    case 'decimal':
-      return `DECIMAL(${t.precision},${t.scale})`;
-    case 'timestamp':
-      return `TIMESTAMP(${t.precision})`;
-    case 'timestamptz':
-      return `TIMESTAMPTZ(${t.precision})`;
-    default:
-      return t.kind.toUpperCase();
-  }
-}
-
-export function sameType(a: DataType, b: DataType): boolean {
-  if (a.kind !== b.kind) return false;
-  if (a.kind === 'decimal' && b.kind === 'decimal') return a.precision === b.precision && a.scale === b.scale;
-  if ((a.kind === 'timestamp' || a.kind === 'timestamptz') && (b.kind === 'timestamp' || b.kind === 'timestamptz'))
-    return a.precision === b.precision;
-  return true;
-}
-
-export function isNumeric(t: DataType): boolean {
-  return t.kind === 'int' || t.kind === 'bigint' || t.kind === 'double' || t.kind === 'decimal';
-}
+// The pure DataType helpers are shared with the catalog (the one value import sql/ makes from it).
+import { T, isNumeric, sameType, typeToString } from '../catalog/types.js';
+export { T, isNumeric, sameType, typeToString };
 
 export const MAX_DECIMAL_PRECISION = 38;
 

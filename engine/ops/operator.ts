@@ -24,7 +24,11 @@ export interface Operator {
   readonly name: string;
   describe(): Readonly<Record<string, string>>;
   onChange(row: Row, weight: number): void;
-  /** The watermark advanced to `time` (never moves backwards). Emit what it closes, then forward it. */
+  /**
+   * The watermark is `time`: it never moves backwards, and it may repeat the current value after an
+   * event that carried a change (so a retraction that shrinks a SESSION can close it). Treat a
+   * repeat cheaply. Emit what it closes, then forward it.
+   */
   onWatermark(time: EventTime): void;
   /** JSON-serializable state for a checkpoint (use valueToJson for values). */
   snapshot(): unknown;
