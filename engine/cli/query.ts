@@ -1,6 +1,10 @@
 // `streamforge query "<SQL>"`: exposes every table the query names (ns.table, or a unique bare
 // table name) as a DuckDB view over the Parquet files of its current snapshot, runs the SQL and
 // prints a table, CSV or JSON. Table discovery and printing only; DuckDB does the querying.
+import { createHash } from 'node:crypto';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IcebergType } from '../../catalog/iceberg/schema.js';
 import { listTables, loadTable } from '../../catalog/index.js';
@@ -50,12 +54,22 @@ async function viewSource(table: IcebergTable): Promise<string> {
     const cols = table.schema.columns.map((c) => `CAST(NULL AS ${duckType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
     return `SELECT ${cols} WHERE false`;
   }
-  const paths = files.map((f) => {
-    if (f.path.startsWith('file://')) return fileURLToPath(f.path);
-    throw new EngineError('config', `table '${table.qualifiedName}': data file ${f.path} is not local; querying object stores needs a prefetch cache`);
-  });
+  const paths = await Promise.all(files.map((f) => (f.path.startsWith('file://') ? fileURLToPath(f.path) : cached(table, f.path, f.fileSizeInBytes))));
   // hive_partitioning=false: values come from the files, never from partition path segments.
   return `SELECT * FROM read_parquet([${paths.map(quoteString).join(', ')}], hive_partitioning = false)`;
+}
+
+/** Local copy of a remote data file (data files are immutable: a copy of the right size is current). */
+async function cached(table: IcebergTable, uri: string, size: number): Promise<string> {
+  const dir = process.env['STREAMFORGE_CACHE'] ?? join(homedir(), '.cache', 'streamforge', 'query');
+  const path = join(dir, createHash('sha256').update(uri).digest('hex').slice(0, 32) + '.parquet');
+  const have = await stat(path).catch(() => undefined);
+  if (have?.size === size) return path;
+  const bytes = await table.store.get(table.keyOf(uri));
+  if (!bytes) throw new EngineError('exec', `table '${table.qualifiedName}': data file ${uri} is missing`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(path, bytes);
+  return path;
 }
 
 export async function setupStatements(sql: string, warehouses: Warehouses): Promise<string[]> {

@@ -43,6 +43,40 @@ function floorTo(v: number, m: number): number {
   return r === 0 ? v : r > 0 ? v - r : v - r - m;
 }
 
+/**
+ * Plain decimal text u[a..b) ('-12.5', at most `scale` fraction digits, no exponent) whose unscaled
+ * value fits 15 digits, converted from the character codes; BAD for any other text (the caller
+ * then takes the general string path, which also words the type error).
+ */
+export function decimalTextAt(p: ColumnPlan, u: Uint8Array, a: number, b: number): Converted {
+  let i = a;
+  let c = u[i]!;
+  const neg = c === 45;
+  if (neg) c = u[++i]!;
+  const start = i;
+  let m = 0;
+  while (c >= 48 && c <= 57) {
+    m = m * 10 + (c - 48);
+    c = u[++i]!;
+  }
+  const intDigits = i - start;
+  let frac = 0;
+  if (c === 46) {
+    const fs = ++i;
+    c = u[i]!;
+    while (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      c = u[++i]!;
+    }
+    frac = i - fs;
+    if (frac === 0) return BAD;
+  }
+  if (i !== b || intDigits + frac === 0 || frac > p.scale || intDigits + p.scale > 15) return BAD;
+  m *= POW10[p.scale - frac]!;
+  if (m >= p.limitNumber) return BAD;
+  return BigInt(neg ? 0 - m : m);
+}
+
 function checkDecimal(p: ColumnPlan, v: bigint | null): Converted {
   if (v === null) return BAD;
   return (v < 0n ? -v : v) < p.limit ? v : BAD;
@@ -134,7 +168,7 @@ export function convNumber(p: ColumnPlan, s: string, a: number, b: number): Conv
     case 'decimal': {
       if (small && num.digits + p.scale <= 15) {
         const m = num.magnitude * POW10[p.scale]!;
-        return checkDecimal(p, BigInt(num.negative ? 0 - m : m));
+        return m < p.limitNumber ? BigInt(num.negative ? 0 - m : m) : BAD;
       }
       return checkDecimal(p, parseDecimalText(s, a, b, p.scale));
     }

@@ -1,8 +1,8 @@
-// Low-level JSON scanning over a string with charCodeAt/indexOf: skip whitespace, skip (and
-// validate) whole values, find string ends, scan numbers, unescape string contents.
-// Every function takes a position and returns the position after the token, or -1 when the text
-// is not valid JSON there. No allocation on the skip paths; never calls JSON.parse.
-// Skipped strings are jumped with indexOf: their escapes are checked, raw control characters not.
+// Low-level JSON scanning for the Debezium decoder over a reused byte array of character codes
+// (loadCodes: one byte per UTF-16 unit, so positions are the string's positions): skip whitespace,
+// skip and validate whole values, find string ends, scan numbers; plus unescaping on the string.
+// Every scan takes a position and returns the position after the token, or -1 when the text is not
+// valid JSON there. No allocation on the scan paths; never calls JSON.parse.
 
 /** Facts about the last number scanned by scanNumber (a shared scratch object, never retained). */
 export const num = {
@@ -15,48 +15,39 @@ export const num = {
   magnitude: 0,
 };
 
-/** Whether the last string scanned by scanStringEnd contained a backslash escape. */
+/** Whether the last string scanned by stringEnd contained a backslash escape. */
 export const str = { escaped: false };
 
-export function skipWs(s: string, i: number): number {
-  const n = s.length;
-  while (i < n) {
-    const c = s.charCodeAt(i);
-    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i;
-    i++;
-  }
-  return i;
-}
+/** Zero bytes after the codes: scans stop on them (a 0 is never valid JSON outside strings). */
+const PAD = 8;
+const OTHER = 0x80; // stands for every character above U+00FF (never JSON syntax)
+const NON_LATIN1 = /[^\x00-\xff]/;
+let codes = Buffer.alloc(1024);
 
 /**
- * i is at an opening quote; returns the index of the closing quote (not after it), or -1 when
- * the string is unterminated or holds a raw control character or an invalid escape.
- * Sets str.escaped. Walks the characters (strings we extract are short).
+ * The character codes of s in a shared scratch array (valid until the next call): code k is
+ * s.charCodeAt(k), or 0x80 for characters above U+00FF; followed by PAD zero bytes.
  */
-export function scanStringEnd(s: string, i: number): number {
+export function loadCodes(s: string): Uint8Array {
   const n = s.length;
-  let esc = false;
-  for (let j = i + 1; j < n; j++) {
-    const c = s.charCodeAt(j);
-    if (c === 34) {
-      str.escaped = esc;
-      return j;
+  if (codes.length < n + PAD) codes = Buffer.alloc(Math.max(n + PAD, codes.length * 2));
+  const u = codes;
+  if (NON_LATIN1.test(s)) {
+    for (let k = 0; k < n; k++) {
+      const c = s.charCodeAt(k);
+      u[k] = c > 255 ? OTHER : c;
     }
-    if (c < 32) return -1;
-    if (c === 92) {
-      esc = true;
-      j++;
-      const e = s.charCodeAt(j);
-      if (e === 117) {
-        if (!(isHex(s.charCodeAt(j + 1)) && isHex(s.charCodeAt(j + 2)) && isHex(s.charCodeAt(j + 3)) && isHex(s.charCodeAt(j + 4))))
-          return -1;
-        j += 4;
-      } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) {
-        return -1;
-      }
-    }
+  } else {
+    u.write(s, 0, n, 'latin1'); // one native copy (exact: every character is below U+0100)
   }
-  return -1;
+  for (let k = n; k < n + PAD; k++) u[k] = 0;
+  return u;
+}
+
+export function skipWs(u: Uint8Array, i: number): number {
+  let c = u[i]!;
+  while (c === 32 || c === 10 || c === 13 || c === 9) c = u[++i]!;
+  return i;
 }
 
 function isHex(c: number): boolean {
@@ -64,197 +55,215 @@ function isHex(c: number): boolean {
 }
 
 /**
- * Position of the first backslash at or after `from` in the current text (text length when none):
- * one indexOf per backslash of an event, so skipped strings can be jumped with indexOf('"') and
- * still have their escapes checked. Valid for the text given to beginText until the next call.
+ * i is at an opening quote; returns the index of the closing quote (not after it), or -1 when
+ * the string is unterminated or holds a raw control character or an invalid escape.
+ * Sets str.escaped.
  */
-const bs = { from: 0, at: -1, len: 0 };
-
-/** Starts scanning a new text (resets the backslash memo used by stringEnd). */
-export function beginText(s: string): void {
-  bs.from = 0;
-  bs.at = -1;
-  bs.len = s.length;
-}
-
-function nextBackslash(s: string, i: number): number {
-  if (i < bs.from || i > bs.at) {
-    const k = s.indexOf('\\', i);
-    bs.from = i;
-    bs.at = k < 0 ? bs.len : k;
+export function stringEnd(u: Uint8Array, i: number): number {
+  let esc = false;
+  for (;;) {
+    let c = u[++i]!;
+    while (c > 34 && c !== 92) c = u[++i]!; // the common characters, in one tight loop
+    if (c === 34) {
+      str.escaped = esc;
+      return i;
+    }
+    if (c === 92) {
+      esc = true;
+      const e = u[++i]!;
+      if (e === 117) {
+        if (!(isHex(u[i + 1]!) && isHex(u[i + 2]!) && isHex(u[i + 3]!) && isHex(u[i + 4]!))) return -1;
+        i += 4;
+      } else if (!(e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116)) {
+        return -1;
+      }
+    } else if (c < 32) {
+      return -1; // a raw control character, or the end of the text
+    }
   }
-  return bs.at;
-}
-
-/**
- * i is at an opening quote; returns the index of the closing quote, or -1 when unterminated or
- * when an escape is invalid. Jumps with indexOf (does NOT reject raw control characters unless
- * the string holds an escape); sets str.escaped. Needs beginText(s) for this text first.
- */
-export function stringEnd(s: string, i: number): number {
-  const q = s.indexOf('"', i + 1);
-  if (q < 0) return -1;
-  if (nextBackslash(s, i + 1) > q) {
-    str.escaped = false;
-    return q;
-  }
-  return scanStringEnd(s, i); // escapes: walk and check them
-}
-
-/** i is at an opening quote; returns the index after the closing quote, or -1 (see stringEnd). */
-export function skipString(s: string, i: number): number {
-  const q = stringEnd(s, i);
-  return q < 0 ? -1 : q + 1;
-}
-
-/** i is at '-' or a digit; returns the index after a JSON number (grammar checked), or -1. */
-export function skipNumber(s: string, i: number): number {
-  let c = s.charCodeAt(i);
-  if (c === 45) c = s.charCodeAt(++i);
-  if (c === 48) c = s.charCodeAt(++i);
-  else if (c >= 49 && c <= 57) {
-    do c = s.charCodeAt(++i);
-    while (c >= 48 && c <= 57);
-  } else return -1;
-  if (c === 46) {
-    c = s.charCodeAt(++i);
-    if (!(c >= 48 && c <= 57)) return -1;
-    do c = s.charCodeAt(++i);
-    while (c >= 48 && c <= 57);
-  }
-  if (c === 101 || c === 69) {
-    c = s.charCodeAt(++i);
-    if (c === 43 || c === 45) c = s.charCodeAt(++i);
-    if (!(c >= 48 && c <= 57)) return -1;
-    do c = s.charCodeAt(++i);
-    while (c >= 48 && c <= 57);
-  }
-  return i;
 }
 
 /**
  * i is at '-' or a digit; returns the index after a JSON number (grammar checked), or -1.
  * Fills `num`.
  */
-export function scanNumber(s: string, i: number): number {
-  const n = s.length;
-  let c = s.charCodeAt(i);
-  num.negative = false;
-  num.isInt = true;
+export function scanNumber(u: Uint8Array, i: number): number {
+  let c = u[i]!;
+  let negative = false;
   if (c === 45) {
-    num.negative = true;
-    i++;
-    c = s.charCodeAt(i);
+    negative = true;
+    c = u[++i]!;
   }
   const start = i;
+  let m = 0;
   if (c === 48) {
-    i++;
-    c = s.charCodeAt(i);
-    num.magnitude = 0;
+    c = u[++i]!;
   } else if (c >= 49 && c <= 57) {
-    let m = 0;
-    while (c >= 48 && c <= 57) {
+    do {
       m = m * 10 + (c - 48);
-      i++;
-      c = s.charCodeAt(i);
-    }
-    num.magnitude = m;
+      c = u[++i]!;
+    } while (c >= 48 && c <= 57);
   } else {
     return -1;
   }
+  num.negative = negative;
+  num.magnitude = m;
   num.digits = i - start;
-  if (c === 46) {
+  num.isInt = true;
+  if (c === 46 || c === 101 || c === 69) {
     num.isInt = false;
-    i++;
-    c = s.charCodeAt(i);
+    return fractionAndExponent(u, i);
+  }
+  return i;
+}
+
+/** i is after a number's integer part: checks an optional fraction and exponent. */
+function fractionAndExponent(u: Uint8Array, i: number): number {
+  let c = u[i]!;
+  if (c === 46) {
+    c = u[++i]!;
     if (!(c >= 48 && c <= 57)) return -1;
-    while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+    do c = u[++i]!;
+    while (c >= 48 && c <= 57);
   }
   if (c === 101 || c === 69) {
-    num.isInt = false;
-    i++;
-    c = s.charCodeAt(i);
-    if (c === 43 || c === 45) c = s.charCodeAt(++i);
+    c = u[++i]!;
+    if (c === 43 || c === 45) c = u[++i]!;
     if (!(c >= 48 && c <= 57)) return -1;
-    while (c >= 48 && c <= 57) c = s.charCodeAt(++i);
+    do c = u[++i]!;
+    while (c >= 48 && c <= 57);
   }
-  return i <= n ? i : -1;
+  return i;
 }
 
-function skipLiteral(s: string, i: number, lit: string): number {
-  return equalsAt(s, i, lit) ? i + lit.length : -1;
+/** i is at '-' or a digit; returns the index after a JSON number (grammar checked), or -1. */
+export function skipNumber(u: Uint8Array, i: number): number {
+  let c = u[i]!;
+  if (c === 45) c = u[++i]!;
+  if (c === 48) c = u[++i]!;
+  else if (c >= 49 && c <= 57) {
+    do c = u[++i]!;
+    while (c >= 48 && c <= 57);
+  } else return -1;
+  return c === 46 || c === 101 || c === 69 ? fractionAndExponent(u, i) : i;
 }
 
-/** i is at the first character of a value; returns the index after it, or -1. Validates (see stringEnd). */
-export function skipValue(s: string, i: number): number {
-  const c = s.charCodeAt(i);
+/** u[i..] spells `null`. */
+export function isNull(u: Uint8Array, i: number): boolean {
+  return u[i] === 110 && u[i + 1] === 117 && u[i + 2] === 108 && u[i + 3] === 108;
+}
+
+/** u[i..] spells `true`. */
+export function isTrue(u: Uint8Array, i: number): boolean {
+  return u[i] === 116 && u[i + 1] === 114 && u[i + 2] === 117 && u[i + 3] === 101;
+}
+
+/** u[i..] spells `false`. */
+export function isFalse(u: Uint8Array, i: number): boolean {
+  return u[i] === 102 && u[i + 1] === 97 && u[i + 2] === 108 && u[i + 3] === 115 && u[i + 4] === 101;
+}
+
+/** i is at the first character of a value; returns the index after it, or -1. Validates fully. */
+export function skipValue(u: Uint8Array, i: number): number {
+  const c = u[i]!;
+  if (c === 34) {
+    const q = stringEnd(u, i);
+    return q < 0 ? -1 : q + 1;
+  }
+  if (c === 45 || (c >= 48 && c <= 57)) return skipNumber(u, i);
   switch (c) {
-    case 34:
-      return skipString(s, i);
     case 123:
-      return skipObject(s, i);
+      return skipObject(u, i);
     case 91:
-      return skipArray(s, i);
-    case 116:
-      return skipLiteral(s, i, 'true');
-    case 102:
-      return skipLiteral(s, i, 'false');
+      return skipArray(u, i);
     case 110:
-      return skipLiteral(s, i, 'null');
+      return isNull(u, i) ? i + 4 : -1;
+    case 116:
+      return isTrue(u, i) ? i + 4 : -1;
+    case 102:
+      return isFalse(u, i) ? i + 5 : -1;
     default:
-      return c === 45 || (c >= 48 && c <= 57) ? skipNumber(s, i) : -1;
+      return -1;
   }
+}
+
+/**
+ * After a member or element value at i: the index after a ',' (and the whitespace after it), the
+ * negated index after the closing `close` bracket, or 0 when neither follows (malformed).
+ * (Lets walkers test "next member" with one call; an index is never 0 there.)
+ */
+export function afterValue(u: Uint8Array, i: number, close: number): number {
+  let c = u[i]!;
+  if (c <= 32) {
+    i = skipWs(u, i);
+    c = u[i]!;
+  }
+  if (c === 44) {
+    i++;
+    return u[i]! <= 32 ? skipWs(u, i) : i;
+  }
+  return c === close ? -(i + 1) : 0;
+}
+
+/** i is at a key's closing quote: the index of its value (after ':' and whitespace), or -1. */
+export function afterKey(u: Uint8Array, q: number): number {
+  let i = q + 1;
+  if (u[i] !== 58) {
+    i = skipWs(u, i);
+    if (u[i] !== 58) return -1;
+  }
+  i++;
+  return u[i]! <= 32 ? skipWs(u, i) : i;
 }
 
 /** i is at '{'; returns the index after the matching '}', or -1. */
-export function skipObject(s: string, i: number): number {
-  i = skipWs(s, i + 1);
-  if (s.charCodeAt(i) === 125) return i + 1;
+export function skipObject(u: Uint8Array, i: number): number {
+  i = skipWs(u, i + 1);
+  if (u[i] === 125) return i + 1;
   for (;;) {
-    if (s.charCodeAt(i) !== 34) return -1;
-    i = skipString(s, i);
+    if (u[i] !== 34) return -1;
+    const q = stringEnd(u, i);
+    if (q < 0) return -1;
+    i = afterKey(u, q);
     if (i < 0) return -1;
-    if (s.charCodeAt(i) !== 58) {
-      i = skipWs(s, i);
-      if (s.charCodeAt(i) !== 58) return -1;
-    }
-    i++;
-    let c = s.charCodeAt(i);
-    if (c <= 32) {
-      i = skipWs(s, i);
-      c = s.charCodeAt(i);
-    }
-    i = skipValue(s, i);
+    i = skipValue(u, i);
     if (i < 0) return -1;
-    c = s.charCodeAt(i);
-    if (c <= 32) {
-      i = skipWs(s, i);
-      c = s.charCodeAt(i);
-    }
-    if (c === 44) {
-      i++;
-      if (s.charCodeAt(i) <= 32) i = skipWs(s, i);
-      continue;
-    }
-    return c === 125 ? i + 1 : -1;
+    i = afterValue(u, i, 125);
+    if (i <= 0) return i === 0 ? -1 : -i;
   }
 }
 
 /** i is at '['; returns the index after the matching ']', or -1. */
-export function skipArray(s: string, i: number): number {
-  i = skipWs(s, i + 1);
-  if (s.charCodeAt(i) === 93) return i + 1;
+export function skipArray(u: Uint8Array, i: number): number {
+  i = skipWs(u, i + 1);
+  if (u[i] === 93) return i + 1;
   for (;;) {
-    i = skipValue(s, i);
+    i = skipValue(u, i);
     if (i < 0) return -1;
-    i = skipWs(s, i);
-    const c = s.charCodeAt(i);
-    if (c === 44) {
-      i = skipWs(s, i + 1);
-      continue;
-    }
-    return c === 93 ? i + 1 : -1;
+    i = afterValue(u, i, 93);
+    if (i <= 0) return i === 0 ? -1 : -i;
   }
+}
+
+/** Key bytes for keyIs: the characters of a key without quotes or backslashes. */
+export function keyBytes(key: string): Uint8Array {
+  const out = new Uint8Array(key.length);
+  for (let k = 0; k < key.length; k++) {
+    const c = key.charCodeAt(k);
+    out[k] = c > 255 ? OTHER : c;
+  }
+  return out;
+}
+
+/**
+ * The key starting at ks (after its opening quote) is exactly `key` followed by its closing quote.
+ * `key` comes from keyBytes; a key holding a character above U+00FF must be checked on the string.
+ */
+export function keyIs(u: Uint8Array, ks: number, key: Uint8Array): boolean {
+  const n = key.length;
+  if (u[ks + n] !== 34) return false;
+  for (let k = 0; k < n; k++) if (u[ks + k] !== key[k]) return false;
+  return true;
 }
 
 /** Content of the string whose characters are s[a..b) (between the quotes); null if an escape is invalid. */
@@ -316,22 +325,4 @@ function hexValue(c: number): number {
   if (c >= 97 && c <= 102) return c - 87;
   if (c >= 65 && c <= 70) return c - 55;
   return -1;
-}
-
-/**
- * The key starting at ks (after its opening quote) is exactly `lit` (which holds no quote or
- * backslash). Needs no prior scan of the key.
- */
-export function keyIs(s: string, ks: number, lit: string): boolean {
-  const n = lit.length;
-  if (s.charCodeAt(ks + n) !== 34) return false;
-  for (let k = 0; k < n; k++) if (s.charCodeAt(ks + k) !== lit.charCodeAt(k)) return false;
-  return true;
-}
-
-/** s[a..a+lit.length) equals lit (char loop; cheap for short keys). */
-export function equalsAt(s: string, a: number, lit: string): boolean {
-  const n = lit.length;
-  for (let k = 0; k < n; k++) if (s.charCodeAt(a + k) !== lit.charCodeAt(k)) return false;
-  return true;
 }

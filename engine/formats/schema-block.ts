@@ -25,6 +25,8 @@ export interface ColumnPlan {
   /** DECIMAL: declared scale, and 10^precision (exclusive bound of the unscaled magnitude). */
   readonly scale: number;
   readonly limit: bigint;
+  /** `limit` as a number (exact up to 10^22; compared with magnitudes below 2^53 only). */
+  readonly limitNumber: number;
   readonly decimalForm: DecimalForm;
   /** Scale of base64-encoded decimals (schema parameter, else the declared scale). */
   readonly bytesScale: number;
@@ -86,6 +88,7 @@ export function declaredPlan(col: SourceColumn, index: number): ColumnPlan {
     nullable: col.nullable,
     scale,
     limit,
+    limitNumber: Number(limit),
     decimalForm: 'auto',
     bytesScale: scale,
     unit,

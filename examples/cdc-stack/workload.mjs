@@ -280,9 +280,9 @@ async function main() {
   const useMy = o.only !== 'pg';
   const log = (m) => (o.json ? process.stderr : process.stdout).write(m + '\n');
   if (o.setup) {
-    if (usePg) await runScript(PG, [readFileSync(join(HERE, 'db/postgres.ddl'), 'utf8')], 0);
-    if (useMy) await runScript(MY, [readFileSync(join(HERE, 'db/mariadb.ddl'), 'utf8')], 0);
-    log('workload: tables created (db/postgres.ddl, db/mariadb.ddl)');
+    const ddl = [...(usePg ? [[PG, 'db/postgres.ddl']] : []), ...(useMy ? [[MY, 'db/mariadb.ddl']] : [])];
+    for (const [db, file] of ddl) await runScript(db, [readFileSync(join(HERE, file), 'utf8')], 0);
+    log(`workload: tables created (${ddl.map(([, f]) => f).join(', ')})`);
   }
   // Where the previous runs stopped: new ids above theirs, new event times at least one window later.
   const missing = 'does not exist; create the tables first (--setup, or db/*.ddl)';

@@ -2,14 +2,14 @@
 // the Debezium schema block) are read back by PyIceberg (StaticTable.from_metadata) and DuckDB,
 // and both must return exactly the rows `streamforge query` returns. Skipped, with a visible
 // message, when .venv/bin/python lacks pyiceberg/pyarrow/duckdb.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrders, generatePageViews, writeLines } from '../../examples/ecommerce/generate.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/engine/cli/main.js');
+import { REPO as ROOT, run, streamforge } from '../harness/cli.js';
+
 const PY = join(ROOT, '.venv/bin/python');
 const SCRIPT = join(ROOT, 'test/python/read_table.py');
 const TMP = join(ROOT, 'test/.tmp', `readers-${process.pid}`);
@@ -61,7 +61,7 @@ beforeAll(async () => {
       join(dir, 'data/page_views.jsonl'),
       generatePageViews({ events: 5_000, users: 100, seed: 6, schemaBlock, startMs: start, outOfOrderMs: 2_000 }),
     );
-    const r = spawnSync(process.execPath, [CLI, 'run', '.', '--once', '--warehouse', 'wh'], { cwd: dir, encoding: 'utf8' });
+    const r = await streamforge(['run', '.', '--once', '--warehouse', 'wh'], dir);
     if (r.status !== 0) throw new Error(`run failed: ${r.stderr}`);
   }
 }, 300_000);
@@ -71,25 +71,18 @@ afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 describe.skipIf(!READY)('tables written by the engine, read by PyIceberg and DuckDB', () => {
   for (const variant of ['plain', 'schema'])
     for (const table of TABLES)
-      it(`${variant}: features.${table}`, () => {
+      it(`${variant}: features.${table}`, async () => {
         const dir = join(TMP, variant);
-        const py = JSON.parse(
-          execFileSync(PY, [SCRIPT, join(dir, 'wh/features', table)], { encoding: 'utf8', maxBuffer: 1 << 28 }),
-        ) as { rows: Record<string, Canon>[]; duckdb_rows: Record<string, Canon>[]; count: number; field_ids_ok: boolean };
+        const py = JSON.parse((await run(PY, [SCRIPT, join(dir, 'wh/features', table)], dir)).stdout) as { rows: Record<string, Canon>[]; duckdb_rows: Record<string, Canon>[]; count: number; field_ids_ok: boolean };
         expect(py.field_ids_ok).toBe(true);
         expect(py.count).toBeGreaterThan(0);
         expect(sortRows(py.duckdb_rows)).toEqual(sortRows(py.rows));
 
-        const q = spawnSync(process.execPath, [CLI, 'query', `SELECT * FROM features.${table}`, '--warehouse', 'wh', '--format', 'json'], {
-          cwd: dir,
-          encoding: 'utf8',
-          maxBuffer: 1 << 28,
-        });
+        const q = await streamforge(['query', `SELECT * FROM features.${table}`, '--warehouse', 'wh', '--format', 'json'], dir);
         expect(q.status).toBe(0);
-        const types = spawnSync(
-          process.execPath,
-          [CLI, 'query', `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM features.${table})`, '--warehouse', 'wh', '--format', 'json'],
-          { cwd: dir, encoding: 'utf8' },
+        const types = await streamforge(
+          ['query', `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM features.${table})`, '--warehouse', 'wh', '--format', 'json'],
+          dir,
         );
         const typeOf = new Map(
           (JSON.parse(types.stdout) as { column_name: string; column_type: string }[]).map((t) => [t.column_name, t.column_type]),
@@ -101,13 +94,11 @@ describe.skipIf(!READY)('tables written by the engine, read by PyIceberg and Duc
         expect(sortRows(engineRows)).toEqual(sortRows(py.rows));
       });
 
-  it('plain and schema-block inputs give identical feature tables', () => {
+  it('plain and schema-block inputs give identical feature tables', async () => {
     for (const table of TABLES) {
-      const read = (v: string) =>
-        JSON.parse(execFileSync(PY, [SCRIPT, join(TMP, v, 'wh/features', table)], { encoding: 'utf8', maxBuffer: 1 << 28 })) as {
-          rows: Record<string, Canon>[];
-        };
-      expect(sortRows(read('schema').rows)).toEqual(sortRows(read('plain').rows));
+      const read = async (v: string) =>
+        JSON.parse((await run(PY, [SCRIPT, join(TMP, v, 'wh/features', table)], TMP)).stdout) as { rows: Record<string, Canon>[] };
+      expect(sortRows((await read('schema')).rows)).toEqual(sortRows((await read('plain')).rows));
     }
   });
 });

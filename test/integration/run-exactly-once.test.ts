@@ -1,23 +1,22 @@
 // End-to-end runs of the compiled CLI on the embedded default (file source, local warehouse):
 // exactly-once after kill -9 at random points, `--once` twice writes nothing, two pipelines in one
 // warehouse, dead letters and on_error = 'fail'. Reads results back with `streamforge query`.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateOrders, writeLines } from '../../examples/ecommerce/generate.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'dist/engine/cli/main.js');
+import { CLI, REPO as ROOT, streamforge } from '../harness/cli.js';
+
 const TMP = join(ROOT, 'test/.tmp', `run-${process.pid}`);
 
-function cli(args: string[], cwd = TMP): { status: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+function cli(args: string[], cwd = TMP) {
+  return streamforge(args, cwd);
 }
 
-function query(sql: string, warehouse: string): Record<string, unknown>[] {
-  const r = cli(['query', sql, '--warehouse', warehouse, '--format', 'json']);
+async function query(sql: string, warehouse: string): Promise<Record<string, unknown>[]> {
+  const r = await cli(['query', sql, '--warehouse', warehouse, '--format', 'json']);
   if (r.status !== 0) throw new Error(`query failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, unknown>[];
 }
@@ -64,26 +63,26 @@ beforeAll(async () => {
 afterAll(() => rmSync(TMP, { recursive: true, force: true }));
 
 describe('streamforge run on the embedded default', () => {
-  it('writes the table once; a second --once run writes nothing', () => {
-    const r1 = cli(['run', 'a', '--once', '--warehouse', 'wh']);
+  it('writes the table once; a second --once run writes nothing', async () => {
+    const r1 = await cli(['run', 'a', '--once', '--warehouse', 'wh']);
     expect(r1.stderr).toBe('');
     expect(r1.status).toBe(0);
     expect(r1.stdout).toMatch(/sink spend_a: [\d,]+ rows written in 1 snapshots/);
-    const rows = query(ALL('features.spend_a'), 'wh');
+    const rows = await query(ALL('features.spend_a'), 'wh');
     expect(rows.length).toBeGreaterThan(1000);
-    const r2 = cli(['run', 'a', '--once', '--warehouse', 'wh']);
+    const r2 = await cli(['run', 'a', '--once', '--warehouse', 'wh']);
     expect(r2.status).toBe(0);
     expect(r2.stdout).toMatch(/sink spend_a: 0 rows written in 0 snapshots/);
-    expect(query(ALL('features.spend_a'), 'wh')).toEqual(rows);
+    expect(await query(ALL('features.spend_a'), 'wh')).toEqual(rows);
     const meta = readdirSync(join(TMP, 'wh/features/spend_a/metadata')).filter((f) => /^v\d+\.metadata\.json$/.test(f));
     expect(meta.sort()).toEqual(['v1.metadata.json', 'v2.metadata.json']);
   });
 
-  it('two pipelines in one warehouse do not interfere', () => {
-    const r = cli(['run', 'b', '--once', '--warehouse', 'wh']);
+  it('two pipelines in one warehouse do not interfere', async () => {
+    const r = await cli(['run', 'b', '--once', '--warehouse', 'wh']);
     expect(r.status).toBe(0);
-    const a = query(ALL('features.spend_a'), 'wh');
-    const b = query(ALL('features.spend_b'), 'wh');
+    const a = await query(ALL('features.spend_a'), 'wh');
+    const b = await query(ALL('features.spend_b'), 'wh');
     expect(b).toEqual(a);
   });
 
@@ -111,10 +110,10 @@ describe('streamforge run on the embedded default', () => {
     // At least 5 kills, some of them after commits had happened.
     expect(kills).toBeGreaterThanOrEqual(5);
     expect(versions()).toBeGreaterThanOrEqual(3);
-    const final = cli(['run', 'crash', '--once', '--warehouse', 'wh']);
+    const final = await cli(['run', 'crash', '--once', '--warehouse', 'wh']);
     expect(final.status).toBe(0);
-    const crash = query(ALL('features.spend_crash'), 'wh');
-    const clean = query(ALL('features.spend_a'), 'wh');
+    const crash = await query(ALL('features.spend_crash'), 'wh');
+    const clean = await query(ALL('features.spend_a'), 'wh');
     expect(crash.length).toBe(clean.length);
     expect(crash).toEqual(clean);
   });
@@ -130,15 +129,15 @@ describe('bad input', () => {
     '{"op":"c","after":{"id":6,"customer_id":7,"amount":"3.00","status":"paid","created_at":1793491203000}}',
   ];
 
-  it('dead-letters them with reason, raw text and file:line, and carries on', () => {
+  it('dead-letters them with reason, raw text and file:line, and carries on', async () => {
     mkdirSync(join(TMP, 'bad'), { recursive: true });
     writeFileSync(join(TMP, 'bad/orders.jsonl'), lines.join('\n') + '\n');
     writeFileSync(join(TMP, 'bad/pipeline.sql'), SOURCE('orders.jsonl') + SINK('bad_spend', '10s'));
-    const r = cli(['run', 'bad', '--once', '--warehouse', 'whbad']);
+    const r = await cli(['run', 'bad', '--once', '--warehouse', 'whbad']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/source orders: 6 events read, 1 late, 3 dead-lettered/);
-    const dl = query('SELECT reason, position, raw FROM orders_dead_letter ORDER BY position', 'whbad');
+    const dl = await query('SELECT reason, position, raw FROM orders_dead_letter ORDER BY position', 'whbad');
     expect(dl.map((d) => [d['reason'], d['position']])).toEqual([
       ['type', 'orders.jsonl:2'],
       ['malformed', 'orders.jsonl:3'],
@@ -146,18 +145,18 @@ describe('bad input', () => {
       ['late', 'orders.jsonl:6'],
     ]);
     expect(dl[1]!['raw']).toBe(lines[2]);
-    const out = query('SELECT customer_id, orders, spend FROM features.bad_spend ORDER BY customer_id', 'whbad');
+    const out = await query('SELECT customer_id, orders, spend FROM features.bad_spend ORDER BY customer_id', 'whbad');
     expect(out).toEqual([
       { customer_id: '7', orders: '1', spend: '10.00' },
       { customer_id: '8', orders: '1', spend: '2.50' },
     ]);
   });
 
-  it("stops with exit 2 naming file:line when on_error = 'fail'", () => {
+  it("stops with exit 2 naming file:line when on_error = 'fail'", async () => {
     mkdirSync(join(TMP, 'fail'), { recursive: true });
     writeFileSync(join(TMP, 'fail/orders.jsonl'), lines.join('\n') + '\n');
     writeFileSync(join(TMP, 'fail/pipeline.sql'), SOURCE('orders.jsonl', ", on_error = 'fail'") + SINK('fail_spend', '10s'));
-    const r = cli(['run', 'fail', '--once', '--warehouse', 'whfail']);
+    const r = await cli(['run', 'fail', '--once', '--warehouse', 'whfail']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/orders\.jsonl:2/);
   });
