@@ -31,6 +31,8 @@ export interface SourceReader {
   poll(): Promise<PollResult>;
   /** Positions just after the last record returned by poll(). */
   positions(): Positions;
+  /** Splits idle past the source's idle_timeout (they stop holding the watermark back). */
+  idleSplits?(): readonly string[];
   /** Called after a successful commit of these positions (Kafka commits its group offsets). */
   committed(positions: Positions): Promise<void>;
   close(): Promise<void>;

@@ -1,6 +1,7 @@
-// WatermarkTracker: the watermark of one source (or one Kafka partition) = highest event time
-// over every row read so far, inserted or retracted, minus the declared delay (SPEC "Windowed
-// SELECT"); -Infinity before any row, NULL times ignored, never moves backwards.
+// WatermarkTracker: the watermark of one source = highest event time over every row read so far,
+// inserted or retracted, minus the declared delay (SPEC "Windowed SELECT"); with several splits
+// (Kafka partitions) the minimum over splits that are not idle. -Infinity before any row, NULL
+// times ignored, never moves backwards.
 // As an operator it forwards changes unchanged; flushWatermark() (called by the runtime after
 // every event, never inside one) forwards the watermark when it advanced, or repeats it when the
 // event carried a change (so operators emit what that change made closable). No clocks read here.
@@ -19,11 +20,23 @@ export interface WatermarkConfig {
 interface Snapshot {
   readonly max: JsonValue;
   readonly forwarded: JsonValue;
+  /** Per split (Kafka partition): [split, max event time]. Absent in single-split snapshots. */
+  readonly splits?: [string, JsonValue][];
+}
+
+/** Highest event time seen on one split; `idle` splits do not hold the watermark back. */
+interface Slot {
+  max: number;
+  idle: boolean;
 }
 
 export class WatermarkTracker implements Operator {
   readonly name = 'Watermark';
+  /** Highest event time over every split. */
   private max = Number.NEGATIVE_INFINITY;
+  private readonly slots = new Map<string, Slot>();
+  /** The split the rows being observed come from (the runtime switches it per batch). */
+  private slot: Slot = { max: Number.NEGATIVE_INFINITY, idle: false };
   /** Last watermark sent downstream. */
   private forwarded = Number.NEGATIVE_INFINITY;
   /** A change passed through since the last watermark sent downstream. */
@@ -34,7 +47,9 @@ export class WatermarkTracker implements Operator {
     private readonly out: Output,
     _ctx: OperatorContext,
     private readonly config: WatermarkConfig,
-  ) {}
+  ) {
+    this.slots.set('', this.slot);
+  }
 
   describe(): Readonly<Record<string, string>> {
     return { time: `@${this.config.timeColumn}`, delay: `${this.config.delay}us` };
@@ -43,17 +58,47 @@ export class WatermarkTracker implements Operator {
   /** Take `row`'s event time into account (for runtimes that do not chain this operator). */
   observe(row: Row): void {
     const v = row[this.config.timeColumn];
-    if (typeof v === 'number') {
-      if (v > this.max) this.max = v;
-    } else if (typeof v === 'bigint') {
-      const n = Number(v);
-      if (n > this.max) this.max = n;
+    const t = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NEGATIVE_INFINITY;
+    if (t > this.slot.max) {
+      this.slot.max = t;
+      if (t > this.max) this.max = t;
     }
   }
 
-  /** max(event time) - delay, or -Infinity before any row. */
+  /** Rows observed from now on come from `split` (a file path or 'topic/partition'). */
+  useSplit(split: string): void {
+    let s = this.slots.get(split);
+    if (s === undefined) {
+      const only = this.slots.get('');
+      // The first named split takes over the anonymous one (single-split sources never name one).
+      if (only !== undefined && this.slots.size === 1) {
+        this.slots.delete('');
+        s = only;
+      } else {
+        s = { max: Number.NEGATIVE_INFINITY, idle: false };
+      }
+      this.slots.set(split, s);
+    }
+    s.idle = false;
+    this.slot = s;
+  }
+
+  /** Splits idle for the source's idle_timeout: they stop holding the watermark back. */
+  setIdle(idle: readonly string[]): void {
+    for (const [k, s] of this.slots) s.idle = idle.includes(k);
+  }
+
+  /** min over active splits of max(event time) - delay (every split idle: over all), or -Infinity. */
   get current(): EventTime {
-    return this.max === Number.NEGATIVE_INFINITY ? this.max : this.max - this.config.delay;
+    let m: number;
+    if (this.slots.size <= 1) {
+      m = this.max;
+    } else {
+      m = Number.POSITIVE_INFINITY;
+      for (const s of this.slots.values()) if (!s.idle && s.max < m) m = s.max;
+      if (m === Number.POSITIVE_INFINITY) m = this.max;
+    }
+    return m === Number.NEGATIVE_INFINITY ? m : m - this.config.delay;
   }
 
   onChange(row: Row, weight: number): void {
@@ -92,12 +137,22 @@ export class WatermarkTracker implements Operator {
     // +Infinity is only ever forwarded at end of input; persist the finite data watermark so a
     // later run over appended input starts from where the data left off.
     const fwd = this.forwarded === Number.POSITIVE_INFINITY ? this.current : this.forwarded;
-    return { max: valueToJson(this.max), forwarded: valueToJson(fwd) } satisfies Snapshot;
+    const base = { max: valueToJson(this.max), forwarded: valueToJson(fwd) };
+    if (this.slots.size <= 1) return base satisfies Snapshot;
+    const splits: [string, JsonValue][] = [...this.slots].map(([k, v]) => [k, valueToJson(v.max)]);
+    return { ...base, splits } satisfies Snapshot;
   }
 
   restore(state: unknown): void {
     const s = state as Snapshot;
     this.max = valueFromJson(s.max) as number;
     this.forwarded = valueFromJson(s.forwarded) as number;
+    this.slots.clear();
+    if (s.splits) {
+      for (const [k, v] of s.splits) this.slots.set(k, { max: valueFromJson(v) as number, idle: false });
+    } else {
+      this.slots.set('', { max: this.max, idle: false });
+    }
+    this.slot = this.slots.values().next().value ?? { max: this.max, idle: false };
   }
 }

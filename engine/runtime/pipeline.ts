@@ -222,6 +222,13 @@ export class PipelineRun {
         } else if (res.kind === 'end') {
           s.ended = true;
         }
+        const idle = s.reader.idleSplits?.();
+        if (idle !== undefined && idle.length > 0)
+          for (const c of s.chains) {
+            if (!c.chain.tracker) continue;
+            c.chain.tracker.setIdle(idle);
+            c.chain.tracker.flushWatermark();
+          }
       }
       const now = this.clock();
       this.reportProgress(now, false);
@@ -240,6 +247,7 @@ export class PipelineRun {
     const m = s.metrics;
     this.curSource = s;
     this.curBatch = batch;
+    for (const c of chains) c.chain.tracker?.useSplit(batch.split);
     for (let i = 0; i < values.length; i++) {
       m.events++;
       const text = values[i];

@@ -84,3 +84,41 @@ describe('WatermarkTracker', () => {
     expect(b.log.at(-1)).toBe('wm 1005');
   });
 });
+
+describe('WatermarkTracker over several splits (Kafka partitions)', () => {
+  it('is the minimum over active splits; idle splits stop holding it back', () => {
+    const { t, log } = make();
+    t.useSplit('orders/0');
+    t.onChange(['a', 100], 1);
+    t.flushWatermark();
+    expect(t.current).toBe(95); // a single split so far
+    t.useSplit('orders/1');
+    t.onChange(['b', 50], 1);
+    t.flushWatermark();
+    expect(t.current).toBe(45); // min(100, 50) - 5; the forwarded watermark never goes back
+    t.useSplit('orders/0');
+    t.onChange(['c', 200], 1);
+    t.flushWatermark();
+    expect(t.current).toBe(45);
+    t.setIdle(['orders/1']);
+    expect(t.current).toBe(195);
+    t.flushWatermark();
+    expect(log.filter((x) => typeof x === 'string')).toEqual(['wm 95', 'wm 95', 'wm 95', 'wm 195']);
+    t.useSplit('orders/1'); // data again: active again
+    expect(t.current).toBe(45);
+  });
+
+  it('keeps per-split maxima through snapshot and restore', () => {
+    const { t } = make();
+    t.useSplit('p/0');
+    t.onChange(['a', 100], 1);
+    t.useSplit('p/1');
+    t.onChange(['b', 60], 1);
+    const state = JSON.parse(JSON.stringify(t.snapshot())) as unknown;
+    const { t: u } = make();
+    u.restore(state);
+    expect(u.current).toBe(55);
+    u.setIdle(['p/1']);
+    expect(u.current).toBe(95);
+  });
+});
