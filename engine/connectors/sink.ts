@@ -24,8 +24,10 @@ export interface SinkWriter {
   /** Exactly-once sinks return what their last commit covered; others return {}. */
   open(): Promise<ResumeInfo>;
   write(row: Row, weight: number): void;
-  /** Rows buffered since the last commit. */
+  /** Rows buffered (or staged) since the last commit. */
   pending(): number;
+  /** Optionally write out buffered rows (not yet visible) when at least `minRows` are buffered. */
+  stage?(minRows: number): Promise<void>;
   /** Returns true when it committed something (a snapshot, or printed rows). */
   commit(req: CommitRequest): Promise<boolean>;
   close(): Promise<void>;

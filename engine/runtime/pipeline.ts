@@ -79,6 +79,9 @@ interface SourceRun {
   ended: boolean;
 }
 
+/** Buffered output rows per sink above which they are written out before the commit. */
+const STAGE_ROWS = 200_000;
+
 function maxPositions(a: Positions, b: Positions | undefined): Positions {
   if (!b) return a;
   const out: Record<string, number> = { ...a };
@@ -122,6 +125,7 @@ export class PipelineRun {
     try {
       await this.loop();
       if (this.sources.every((s) => s.ended)) this.closeAllWindows();
+      await this.stageLargeBuffers();
       await this.commit(true);
     } finally {
       await Promise.all(this.sources.map((s) => s.reader.close().catch(() => undefined)));
@@ -230,6 +234,7 @@ export class PipelineRun {
             c.chain.tracker.flushWatermark();
           }
       }
+      await this.stageLargeBuffers();
       const now = this.clock();
       this.reportProgress(now, false);
       if (this.sources.every((s) => s.ended)) return;
@@ -298,6 +303,12 @@ export class PipelineRun {
             position: batch.where(i),
           });
     }
+  }
+
+  /** Sinks holding many uncommitted rows write them out ahead of the commit (bounded memory). */
+  private async stageLargeBuffers(): Promise<void> {
+    for (const s of this.sources)
+      for (const c of s.chains) if (c.writer.stage && c.writer.pending() >= STAGE_ROWS) await c.writer.stage(STAGE_ROWS);
   }
 
   /** End of a bounded run: the watermark becomes +Infinity and every window closes. */

@@ -7,6 +7,7 @@ import type { Field, Schema } from '../../catalog/types.js';
 import type { ObjectStore } from '../../catalog/store/object-store.js';
 import { CommitConflictError, commitAppend, createTable, loadTable } from '../../catalog/iceberg/table.js';
 import type { IcebergTable } from '../../catalog/iceberg/table.js';
+import type { DataFile } from '../../catalog/iceberg/data-file.js';
 import type { CommitRequest, ResumeInfo, SinkWriter } from '../connectors/sink.js';
 import { EngineError, withContext } from '../core/errors.js';
 import type { Row } from '../core/value.js';
@@ -57,6 +58,9 @@ function schemaMismatch(existing: IcebergTable, wanted: Schema): string | undefi
 export class IcebergSink implements SinkWriter {
   private table: IcebergTable | undefined;
   private rows: Row[] = [];
+  /** Parquet files written ahead of the next commit (to bound memory), and their row count. */
+  private staged: DataFile[] = [];
+  private stagedRows = 0;
   private lastPositions = '';
   private keepCheckpoint: string | undefined;
   readonly schema: Schema;
@@ -126,18 +130,37 @@ export class IcebergSink implements SinkWriter {
   }
 
   pending(): number {
-    return this.rows.length;
+    return this.rows.length + this.stagedRows;
+  }
+
+  /**
+   * Write the buffered rows as Parquet files now (they become part of the next commit), so a long
+   * interval between commits does not hold every output row in memory. Files of an interrupted run
+   * are never referenced by a snapshot.
+   */
+  async stage(minRows: number): Promise<void> {
+    if (this.rows.length === 0 || this.rows.length < minRows) return;
+    const table = this.table ?? (await this.create());
+    const rows = this.rows;
+    this.rows = [];
+    this.staged.push(...(await this.writeFiles(table, rows)));
+    this.stagedRows += rows.length;
+  }
+
+  private async writeFiles(table: IcebergTable, rows: readonly Row[]): Promise<DataFile[]> {
+    // Loaded on first use: the Parquet stack (Arrow + WASM) costs ~0.3 s to load.
+    return (await import('./data-file-writer.js')).writeDataFiles(this.o.store, table, rows);
   }
 
   async commit(req: CommitRequest): Promise<boolean> {
     const positionsText = JSON.stringify(req.positions);
-    if (this.rows.length === 0 && positionsText === this.lastPositions) return false;
-    if (this.rows.length === 0 && !this.table && this.o.createLazily) return false;
+    const pending = this.pending();
+    if (pending === 0 && positionsText === this.lastPositions) return false;
+    if (pending === 0 && !this.table && this.o.createLazily) return false;
     const table = this.table ?? (await this.create());
     const rows = this.rows;
     try {
-      // Loaded on first use: the Parquet stack (Arrow + WASM) costs ~0.3 s to load.
-      const files = rows.length > 0 ? await (await import('./data-file-writer.js')).writeDataFiles(this.o.store, table, rows) : [];
+      const files = [...this.staged, ...(rows.length > 0 ? await this.writeFiles(table, rows) : [])];
       const ckptKey = await writeCheckpoint(this.o.store, table.keyPrefix, {
         version: 1,
         sink: this.o.name,
@@ -156,9 +179,11 @@ export class IcebergSink implements SinkWriter {
       this.keepCheckpoint = ckptKey;
       await pruneCheckpoints(this.o.store, table.keyPrefix, keep);
       this.rows = [];
+      this.staged = [];
+      this.stagedRows = 0;
       this.lastPositions = positionsText;
       this.snapshots++;
-      this.rowsWritten += rows.length;
+      this.rowsWritten += pending;
       this.filesWritten += files.length;
       return true;
     } catch (err) {
