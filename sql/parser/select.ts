@@ -3,7 +3,7 @@
 // is given comes from select-text.ts (token markers, normalized syntax) and its AST is converted
 // by select-query.ts / select-expr.ts, so every node points at exact offsets in the file.
 // Syntax errors become diagnostics at the token the library stopped on. No binding here.
-import nsp from 'node-sql-parser/build/postgresql.js';
+import { Parser } from './node-sql-parser.cjs';
 import type { Expr, Query } from '../ast.js';
 import type { Diagnostics } from '../diagnostic.js';
 import type { Token } from '../lexer.js';
@@ -22,7 +22,7 @@ export interface ParseContext {
   readonly diags: Diagnostics;
 }
 
-const parser = new nsp.Parser();
+const parser = new Parser();
 const OPTIONS = { database: 'postgresql' };
 
 /** Runs the library; on failure reports a syntax error at the token it stopped on. */

@@ -5,7 +5,7 @@
 // and `check` time of all examples. Prints numbers only; it asserts nothing.
 //   npm run bench            (EVENTS=500000 npm run bench for a quicker run)
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateOrders, writeLines } from '../../examples/ecommerce/generate.js';
@@ -134,8 +134,11 @@ async function main(): Promise<void> {
     console.log(`  rows written:                ${fmt(rows)}${Number.isFinite(commitMs) ? `, Parquet+commit ${fmt((rows * 1000) / commitMs)} rows/s` : ''}`);
   }
   const node = median([0, 1, 2, 3, 4].map(() => timeCommand(['-e', '0'])));
-  const check = median([0, 1, 2, 3, 4].map(() => timeCommand([cli, 'check', 'examples'])));
-  console.log(`\ncheck of all examples: ${check.toFixed(0)} ms wall, ${(check - node).toFixed(0)} ms after node startup (${node.toFixed(0)} ms)`);
+  console.log('');
+  for (const example of readdirSync(join(repo, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
+    const check = median([0, 1, 2, 3, 4].map(() => timeCommand([cli, 'check', join('examples', example.name)])));
+    console.log(`check examples/${example.name}: ${check.toFixed(0)} ms wall, ${(check - node).toFixed(0)} ms after node startup (${node.toFixed(0)} ms)`);
+  }
 }
 
 await main();
