@@ -6,27 +6,16 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PY, PY_READY, READ_TABLE, warnIfNoPython } from '../harness/python.js';
 import { generateOrders, generatePageViews, writeLines } from '../../examples/ecommerce/generate.js';
 
 import { REPO as ROOT, run, streamforge } from '../harness/cli.js';
 
-const PY = join(ROOT, '.venv/bin/python');
-const SCRIPT = join(ROOT, 'test/python/read_table.py');
+const SCRIPT = READ_TABLE;
 const TMP = join(ROOT, 'test/.tmp', `readers-${process.pid}`);
 
-const READY = (() => {
-  if (!existsSync(PY)) return false;
-  try {
-    execFileSync(PY, ['-c', 'import pyiceberg, pyarrow, duckdb'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!READY)
-  console.warn(
-    "SKIPPED engine tables with real readers: needs .venv/bin/python with pyiceberg, pyarrow and duckdb (see README: python3 -m venv .venv && .venv/bin/pip install 'pyiceberg[pyarrow]==0.12.0' duckdb)",
-  );
+const READY = PY_READY;
+warnIfNoPython('engine tables with real readers');
 
 type Canon = string | number | boolean | null;
 

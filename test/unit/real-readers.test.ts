@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PY, PY_READY, READ_TABLE, warnIfNoPython } from '../harness/python.js';
 import { formatDecimal } from '../../catalog/iceberg/partition.js';
 import { commitAppend, createTable, type IcebergTable } from '../../catalog/iceberg/table.js';
 import { FsStore } from '../../catalog/store/fs-store.js';
@@ -18,21 +19,9 @@ afterAll(() => {
   for (const d of made) rmSync(d, { recursive: true, force: true });
 });
 
-const PY = path.resolve('.venv/bin/python');
-const SCRIPT = path.resolve('test/python/read_table.py');
-const READY = (() => {
-  if (!existsSync(PY)) return false;
-  try {
-    execFileSync(PY, ['-c', 'import pyiceberg, pyarrow, duckdb'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (!READY)
-  console.warn(
-    "SKIPPED real-readers: needs .venv/bin/python with pyiceberg, pyarrow and duckdb (python3 -m venv .venv && .venv/bin/pip install 'pyiceberg[pyarrow]==0.12.0' duckdb)",
-  );
+const SCRIPT = READ_TABLE;
+const READY = PY_READY;
+warnIfNoPython('real-readers');
 
 type Canon = string | number | boolean | null;
 type CanonRow = Record<string, Canon>;

@@ -11,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PY, PY_READY, READ_TABLE, warnIfNoPython } from '../harness/python.js';
 import { formatDecimal } from '../../catalog/iceberg/partition.js';
 import { CommitConflictError, commitAppend, createTable, loadTable } from '../../catalog/iceberg/table.js';
 import { listTables } from '../../catalog/iceberg/warehouse.js';
@@ -333,17 +334,7 @@ if (!REACHABLE)
     `SKIPPED s3-store MinIO tests: no S3 endpoint at ${ENDPOINT} (start one with deploy/local/minio.sh start, or set STREAMFORGE_S3_ENDPOINT)`,
   );
 
-const PY = path.resolve('.venv/bin/python');
-const PY_READY = (() => {
-  if (!existsSync(PY)) return false;
-  try {
-    execFileSync(PY, ['-c', 'import pyiceberg, pyarrow, duckdb'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-if (REACHABLE && !PY_READY) console.warn('SKIPPED s3-store PyIceberg read: needs .venv/bin/python with pyiceberg, pyarrow and duckdb');
+if (REACHABLE) warnIfNoPython('s3-store PyIceberg read');
 
 describe.skipIf(!REACHABLE)(`S3Store on MinIO (${ENDPOINT})`, () => {
   const runPrefix = `s3-store-test/${randomUUID()}`;
@@ -480,7 +471,7 @@ describe.skipIf(!REACHABLE)(`S3Store on MinIO (${ENDPOINT})`, () => {
       execFileSync(
         PY,
         [
-          path.resolve('test/python/read_table.py'),
+          READ_TABLE,
           loaded!.metadataUri,
           ...['s3.endpoint=' + ENDPOINT, 's3.access-key-id=' + CREDS.accessKeyId, 's3.secret-access-key=' + CREDS.secretAccessKey]
             .concat(['s3.region=us-east-1', 's3.path-style-access=true'])
