@@ -1,5 +1,5 @@
-// Low-level JSON scanning for the Debezium decoder over a reused byte array of character codes
-// (loadCodes: one byte per UTF-16 unit, so positions are the string's positions): skip whitespace,
+// Low-level JSON scanning for the Debezium decoder over a byte array of character codes
+// (writeCodes: one byte per UTF-16 unit, so positions are the string's positions): skip whitespace,
 // skip and validate whole values, find string ends, scan numbers; plus unescaping on the string.
 // Every scan takes a position and returns the position after the token, or -1 when the text is not
 // valid JSON there. No allocation on the scan paths; never calls JSON.parse.
@@ -18,30 +18,46 @@ export const num = {
 /** Whether the last string scanned by stringEnd contained a backslash escape. */
 export const str = { escaped: false };
 
-/** Zero bytes after the codes: scans stop on them (a 0 is never valid JSON outside strings). */
-const PAD = 8;
+/** Zero bytes after the codes: scans stop on them (a 0 is never valid JSON). 16-byte loads stay inside. */
+export const PAD = 32;
 const OTHER = 0x80; // stands for every character above U+00FF (never JSON syntax)
 const NON_LATIN1 = /[^\x00-\xff]/;
+const fill = Uint8Array.prototype.fill;
+const utf8 = new TextEncoder();
+/** Buffer#latin1Write (one native copy, no argument checks); Buffer#write when a runtime lacks it. */
+const HAS_LATIN1_WRITE = typeof (Buffer.prototype as unknown as { latin1Write?: unknown }).latin1Write === 'function';
 let codes = Buffer.alloc(1024);
 
 /**
- * The character codes of s in a shared scratch array (valid until the next call): code k is
- * s.charCodeAt(k), or 0x80 for characters above U+00FF; followed by PAD zero bytes.
+ * Writes the character codes of s at the start of u: code k is s.charCodeAt(k), or 0x80 for
+ * characters above U+00FF (so positions are the string's positions); then PAD zero bytes.
+ * u must hold at least s.length + PAD bytes.
  */
-export function loadCodes(s: string): Uint8Array {
+export function writeCodes(s: string, u: Buffer): void {
+  const n = s.length;
+  // ASCII text (the usual case): its UTF-8 bytes are its codes, and encodeInto is the cheapest copy
+  const r = utf8.encodeInto(s, u);
+  if (r.read !== n || r.written !== n) {
+    if (NON_LATIN1.test(s)) {
+      for (let k = 0; k < n; k++) {
+        const c = s.charCodeAt(k);
+        u[k] = c > 255 ? OTHER : c;
+      }
+    } else if (HAS_LATIN1_WRITE) {
+      (u as unknown as { latin1Write(s: string, at: number, n: number): number }).latin1Write(s, 0, n);
+    } else {
+      u.write(s, 0, n, 'latin1'); // exact: every character is below U+0100
+    }
+  }
+  fill.call(u, 0, n, n + PAD);
+}
+
+/** The codes of s (see writeCodes) in a shared scratch array, valid until the next call. */
+export function loadCodes(s: string): Buffer {
   const n = s.length;
   if (codes.length < n + PAD) codes = Buffer.alloc(Math.max(n + PAD, codes.length * 2));
-  const u = codes;
-  if (NON_LATIN1.test(s)) {
-    for (let k = 0; k < n; k++) {
-      const c = s.charCodeAt(k);
-      u[k] = c > 255 ? OTHER : c;
-    }
-  } else {
-    u.write(s, 0, n, 'latin1'); // one native copy (exact: every character is below U+0100)
-  }
-  for (let k = n; k < n + PAD; k++) u[k] = 0;
-  return u;
+  writeCodes(s, codes);
+  return codes;
 }
 
 export function skipWs(u: Uint8Array, i: number): number {

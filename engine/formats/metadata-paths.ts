@@ -1,7 +1,7 @@
 // METADATA FROM paths of a Debezium source ('op', 'ts_ms', 'source.ts_ms', 'transaction.id', ...):
 // a small trie over envelope keys that the decoder's walker consults, recording for each
 // metadata column where its value sits in the current event text (conversion happens later).
-// No allocation per event; works on the character codes of the text (see loadCodes).
+// No allocation per event; works on the character codes of the text (json-scan.ts writeCodes).
 import type { SourceColumn } from '../../catalog/model.js';
 import { afterKey, afterValue, keyBytes, keyIs, skipValue, skipWs, str, stringEnd, unescapeString } from './json-scan.js';
 
@@ -59,7 +59,8 @@ export class MetadataPaths {
     return this.stamp[col] === this.epoch ? this.span[col * 2]! : -1;
   }
 
-  private record(col: number, a: number, b: number): void {
+  /** Column col's value is at s[a..b) in the current event. */
+  record(col: number, a: number, b: number): void {
     this.stamp[col] = this.epoch;
     this.span[col * 2] = a;
     this.span[col * 2 + 1] = b;

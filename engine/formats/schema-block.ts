@@ -1,7 +1,7 @@
 // Per-column decoding plans for the Debezium decoder: how a JSON value becomes the declared
-// type (decimal form and scale, epoch unit of numbers, timestamp truncation), derived from the
-// declared SourceColumn and, when the envelope carries one, the Kafka Connect schema block.
-// Pure: it reads an already parsed schema object; the decoder caches plans per schema text.
+// type (decimal form and scale, epoch unit of numbers, timestamp truncation, fast conversion
+// class), from the declared SourceColumn and, when the envelope carries one, the Kafka Connect
+// schema block; SchemaCache parses each distinct schema text once. No I/O.
 import type { SourceColumn } from '../../catalog/model.js';
 import { typeToString } from '../../catalog/types.js';
 import { pow10n } from './debezium-values.js';
@@ -33,6 +33,40 @@ export interface ColumnPlan {
   readonly unit: EpochUnit;
   /** TIMESTAMP(p < 6): microseconds are floored to a multiple of this (10^(6-p)); else 1. */
   readonly truncMicros: number;
+  /** Which common token forms the fast path converts inline (FAST_*; see fastKind). */
+  readonly fast: number;
+}
+
+// fast conversion classes (envelope-fast.ts); anything else takes the general conversion
+export const FAST_NONE = 0;
+export const FAST_BIGINT = 1;
+export const FAST_DECIMAL = 2;
+export const FAST_VARCHAR = 3;
+/** TIMESTAMP whose integers are epoch ms (kept whole) or epoch µs (at full precision). */
+export const FAST_TS_MS = 4;
+export const FAST_TS_US = 5;
+
+/** The fast conversion class of a plan (computed whenever a plan is built). */
+export function fastKind(p: Omit<ColumnPlan, 'fast'>): number {
+  switch (p.conv) {
+    case 'bigint':
+      return FAST_BIGINT;
+    case 'decimal':
+      return FAST_DECIMAL;
+    case 'varchar':
+    case 'json':
+      return FAST_VARCHAR;
+    case 'timestamp':
+      if (p.unit === 'ms' && p.truncMicros <= 1000) return FAST_TS_MS;
+      if (p.unit === 'us' && p.truncMicros === 1) return FAST_TS_US;
+      return FAST_NONE;
+    default:
+      return FAST_NONE;
+  }
+}
+
+function withFast(p: Omit<ColumnPlan, 'fast'>): ColumnPlan {
+  return { ...p, fast: fastKind(p) };
 }
 
 function unitForPrecision(p: number): EpochUnit {
@@ -80,7 +114,7 @@ export function declaredPlan(col: SourceColumn, index: number): ColumnPlan {
     const m = /_(ms|us|ns)$/.exec(col.metadata);
     if (m) unit = m[1] as EpochUnit;
   }
-  return {
+  return withFast({
     index,
     name: col.name,
     typeText: typeToString(t),
@@ -93,7 +127,7 @@ export function declaredPlan(col: SourceColumn, index: number): ColumnPlan {
     bytesScale: scale,
     unit,
     truncMicros,
-  };
+  });
 }
 
 /** One field of a Kafka Connect struct schema, as the JSON converter writes it. */
@@ -123,16 +157,16 @@ export function refinePlan(base: ColumnPlan, f: ConnectField): ColumnPlan {
       if (name === 'org.apache.kafka.connect.data.Decimal') {
         const p = f.parameters as Record<string, unknown> | undefined;
         const sc = p && typeof p === 'object' ? Number(p['scale']) : NaN;
-        return { ...base, decimalForm: 'bytes', bytesScale: Number.isInteger(sc) ? sc : base.scale };
+        return withFast({ ...base, decimalForm: 'bytes', bytesScale: Number.isInteger(sc) ? sc : base.scale });
       }
-      if (name === 'io.debezium.data.VariableScaleDecimal') return { ...base, decimalForm: 'variable' };
-      if (type === 'string' || type.startsWith('float') || type.startsWith('int')) return { ...base, decimalForm: 'text' };
+      if (name === 'io.debezium.data.VariableScaleDecimal') return withFast({ ...base, decimalForm: 'variable' });
+      if (type === 'string' || type.startsWith('float') || type.startsWith('int')) return withFast({ ...base, decimalForm: 'text' });
       return base;
     }
     case 'date':
     case 'timestamp': {
       const u = TIME_UNITS[name];
-      return u === undefined ? base : { ...base, unit: u };
+      return u === undefined ? base : withFast({ ...base, unit: u });
     }
     default:
       return base;
@@ -176,4 +210,53 @@ export function plansForSchema(
     const f = exact.get(col.name) ?? lower.get(col.name.toLowerCase());
     return f ? refinePlan(p, f) : p;
   });
+}
+
+export interface SchemaEntry {
+  readonly text: string;
+  readonly plans: ColumnPlan[];
+}
+
+/** Plans per distinct schema block text (most recent first, bounded): each text is parsed once. */
+export class SchemaCache {
+  private readonly entries: SchemaEntry[] = [];
+
+  constructor(
+    private readonly columns: readonly SourceColumn[],
+    /** The plans without a schema block. */
+    readonly declared: ColumnPlan[],
+    private readonly max = 8,
+  ) {}
+
+  get size(): number {
+    return this.entries.length;
+  }
+
+  /** The cached schema whose text starts at s[i], or null. */
+  match(s: string, i: number): SchemaEntry | null {
+    const cache = this.entries;
+    for (let k = 0; k < cache.length; k++) {
+      const e = cache[k]!;
+      const n = e.text.length;
+      if (s.length - i >= n && s.charCodeAt(i + n - 1) === 125 && s.slice(i, i + n) === e.text) {
+        if (k > 0) {
+          cache[k] = cache[0]!;
+          cache[0] = e;
+        }
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** Plans for the (valid JSON) schema object s[a..b). */
+  plansFor(s: string, a: number, b: number): ColumnPlan[] {
+    const hit = this.match(s, a);
+    if (hit !== null && hit.text.length === b - a) return hit.plans;
+    const text = s.slice(a, b);
+    const plans = plansForSchema(this.columns, this.declared, JSON.parse(text));
+    if (this.entries.length >= this.max) this.entries.pop();
+    this.entries.unshift({ text, plans });
+    return plans;
+  }
 }

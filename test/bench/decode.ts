@@ -1,8 +1,9 @@
 // Decode benchmark: generates (or reuses, under test/.tmp/bench/) seeded orders change events
 // without and with the Connect schema block, then reports per file the JSON.parse-only rate (the
-// yardstick), the decoder-only rate and the file read + decode rate. Prints numbers; no asserts.
-// Rates are wall-clock and, less sensitive to a busy machine, per CPU-second of this thread.
-// --micro N: in-memory only (no files): N generated events per form, several rounds, best CPU rate.
+// yardstick), the decoder-only rate (WebAssembly fast path, and the JS walker alone) and the file
+// read + decode rate. Prints numbers; no asserts. Rates are wall-clock and, less sensitive to a
+// busy machine, per CPU-second of this thread. --micro N: in memory only (no files), N generated
+// events per form, interleaved CPU timing of JSON.parse and both decoder paths.
 // Run: npx tsc -p tsconfig.json && node dist/test/bench/decode.js [--events N] [--parse-limit N] [--micro N]
 import { existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -111,52 +112,71 @@ async function benchFile(path: string): Promise<void> {
     parseNs += process.hrtime.bigint() - t;
   });
   // decoder only (timed around the decode loop), and read + decode (wall time of the pass)
-  const decoder = createDebeziumDecoder(ORDERS, USED);
-  let decodeNs = 0n;
-  let decodeCpu = 0;
-  const counts = { event: 0, tombstone: 0, bad: 0 };
-  const all = await readAll(path, (b) => {
-    const t = process.hrtime.bigint();
-    const c = process.cpuUsage().user;
-    for (const v of b.values) {
-      if (v === null) {
-        counts.tombstone++;
-        continue;
+  const pass = async (wasm: boolean) => {
+    const decoder = createDebeziumDecoder(ORDERS, USED, { wasm });
+    let ns = 0n;
+    let cpu = 0;
+    const counts = { event: 0, tombstone: 0, bad: 0 };
+    const all = await readAll(path, (b) => {
+      const t = process.hrtime.bigint();
+      const c = process.cpuUsage().user;
+      for (const v of b.values) {
+        if (v === null) {
+          counts.tombstone++;
+          continue;
+        }
+        counts[decoder.decode(v).kind]++;
       }
-      counts[decoder.decode(v).kind]++;
-    }
-    decodeCpu += process.cpuUsage().user - c;
-    decodeNs += process.hrtime.bigint() - t;
-  });
+      cpu += process.cpuUsage().user - c;
+      ns += process.hrtime.bigint() - t;
+    });
+    return { ns, cpu, counts, all };
+  };
+  const fast = await pass(true);
+  const js = await pass(false);
   const per = (n: number, ns: bigint) => (n / Number(ns)) * 1e9;
   const perCpu = (n: number, us: number) => fmt((n / us) * 1e6).padStart(11);
+  const { counts, all } = fast;
   const events = all.lines - counts.tombstone;
   console.log(`\n${path}`);
   console.log(`  ${fmt(all.lines)} lines, ${(bytes / 1e6).toFixed(0)} MB, ${fmt(bytes / all.lines)} bytes/line`);
   console.log(`  decoded: ${fmt(counts.event)} events, ${fmt(counts.tombstone)} tombstones, ${fmt(counts.bad)} bad`);
-  console.log(`  file reading only      ${fmt(read.lines / read.seconds).padStart(11)} lines/s`);
+  console.log(`  file reading only            ${fmt(read.lines / read.seconds).padStart(11)} lines/s`);
   console.log(
-    `  JSON.parse only        ${fmt(per(parsed, parseNs)).padStart(11)} events/s  ${perCpu(parsed, parseCpu)} per CPU-second  (first ${fmt(parsed)} lines)`,
+    `  JSON.parse only              ${fmt(per(parsed, parseNs)).padStart(11)} events/s  ${perCpu(parsed, parseCpu)} per CPU-second  (first ${fmt(parsed)} lines)`,
   );
-  console.log(`  decoder only           ${fmt(per(events, decodeNs)).padStart(11)} events/s  ${perCpu(events, decodeCpu)} per CPU-second`);
-  console.log(`  file reading + decode  ${fmt(all.lines / all.seconds).padStart(11)} lines/s`);
+  console.log(`  decoder only                 ${fmt(per(events, fast.ns)).padStart(11)} events/s  ${perCpu(events, fast.cpu)} per CPU-second`);
+  console.log(`  decoder only, JS walker      ${fmt(per(events, js.ns)).padStart(11)} events/s  ${perCpu(events, js.cpu)} per CPU-second`);
+  console.log(`  file reading + decode        ${fmt(all.lines / all.seconds).padStart(11)} lines/s`);
 }
 
-/** Best CPU rate over `rounds` passes of fn over the lines (fn returns a count to keep it live). */
-function cpuRate(lines: readonly string[], rounds: number, fn: (s: string) => number): { rate: number; usPerEvent: number } {
-  let best = Infinity;
+/**
+ * CPU time per item of each fn over the lines: every round runs each fn over each chunk of 1,000
+ * lines in turn (so load from other processes hits all of them alike); the best round counts.
+ */
+function cpuTimes(lines: readonly string[], rounds: number, fns: Record<string, (s: string) => number>): Record<string, number> {
+  const names = Object.keys(fns);
+  const best: Record<string, number> = Object.fromEntries(names.map((k) => [k, Infinity]));
   let sink = 0;
   for (let r = 0; r < rounds; r++) {
-    const c = process.cpuUsage();
-    for (let k = 0; k < lines.length; k++) sink += fn(lines[k]!);
-    const u = process.cpuUsage(c);
-    best = Math.min(best, u.user + u.system);
+    const total: Record<string, number> = Object.fromEntries(names.map((k) => [k, 0]));
+    for (let a = 0; a < lines.length; a += 1000) {
+      const b = Math.min(lines.length, a + 1000);
+      for (const k of names) {
+        const fn = fns[k]!;
+        const c = process.cpuUsage();
+        for (let j = a; j < b; j++) sink += fn(lines[j]!);
+        const u = process.cpuUsage(c);
+        total[k]! += u.user + u.system;
+      }
+    }
+    for (const k of names) best[k] = Math.min(best[k]!, total[k]!);
   }
   if (sink === -1) console.log('');
-  return { rate: (lines.length / best) * 1e6, usPerEvent: best / lines.length };
+  return Object.fromEntries(names.map((k) => [k, best[k]! / lines.length]));
 }
 
-/** In-memory decoder throughput on generated events (no file reading, no disk use). */
+/** In-memory decoder CPU time on generated events (no file reading, no disk use). */
 function micro(n: number): void {
   const opts = { events: n, customers: 10_000, seed: SEED, startMs: Date.UTC(2026, 10, 1), spanMs: 24 * 3_600_000, outOfOrderMs: 4_000 };
   const cases: [string, readonly number[]][] = [
@@ -164,16 +184,22 @@ function micro(n: number): void {
     ['3 columns (id, amount, created_at)', [0, 2, 4]],
   ];
   for (const schemaBlock of [false, true]) {
-    const lines = [...generateOrders({ ...opts, schemaBlock })].filter((l) => l !== 'null');
+    // flat strings, as the file and Kafka readers hand them over
+    const lines = [...generateOrders({ ...opts, schemaBlock })].filter((l) => l !== 'null').map((l) => Buffer.from(l).toString());
     const avg = lines.reduce((a, l) => a + l.length, 0) / lines.length;
-    const rounds = schemaBlock ? 3 : 7;
-    console.log(`\n${schemaBlock ? 'schema block' : 'plain'}: ${fmt(lines.length)} events in memory, ${fmt(avg)} chars/event, best of ${rounds}`);
-    const p = cpuRate(lines, rounds, (s) => (JSON.parse(s) === null ? 0 : 1));
-    console.log(`  JSON.parse only        ${fmt(p.rate).padStart(11)} events per CPU-second  ${p.usPerEvent.toFixed(3)} µs CPU/event`);
+    const rounds = schemaBlock ? 3 : 5;
+    const fns: Record<string, (s: string) => number> = { 'JSON.parse only': (s) => (JSON.parse(s) === null ? 0 : 1) };
     for (const [label, used] of cases) {
-      const d = createDebeziumDecoder(ORDERS, used);
-      const r = cpuRate(lines, rounds, (s) => (d.decode(s).kind === 'event' ? 1 : 0));
-      console.log(`  decoder, ${label.padEnd(36)} ${fmt(r.rate).padStart(11)} events per CPU-second  ${r.usPerEvent.toFixed(3)} µs CPU/event`);
+      const fast = createDebeziumDecoder(ORDERS, used);
+      const js = createDebeziumDecoder(ORDERS, used, { wasm: false });
+      fns[`decoder, ${label}`] = (s) => (fast.decode(s).kind === 'event' ? 1 : 0);
+      fns[`  JS walker, ${label}`] = (s) => (js.decode(s).kind === 'event' ? 1 : 0);
+    }
+    const t = cpuTimes(lines, rounds, fns);
+    console.log(`\n${schemaBlock ? 'schema block' : 'plain'}: ${fmt(lines.length)} events in memory, ${fmt(avg)} chars/event, best of ${rounds}`);
+    for (const [label, us] of Object.entries(t)) {
+      const vsJs = label.startsWith('decoder') ? `  (${(t[`  JS walker${label.slice(7)}`]! / us).toFixed(2)}x the JS walker)` : '';
+      console.log(`  ${label.padEnd(46)} ${fmt(1e6 / us).padStart(11)} events per CPU-second  ${us.toFixed(3)} µs CPU/event${vsJs}`);
     }
   }
 }

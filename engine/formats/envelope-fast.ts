@@ -1,0 +1,274 @@
+// The WebAssembly fast path of the Debezium decoder: per event lets the walker (with the source's
+// query, walker-query.ts) validate the text and locate the values, then converts the used ones
+// into an EventState. Hands the event back (-2) whenever the JS walker must decide (odd shapes,
+// type errors): it never words a bad record itself.
+import type { SourceColumn } from '../../catalog/model.js';
+import type { Value } from '../../catalog/types.js';
+import { BAD, convNumber, convString, decimalTextAt, detach, type Converted } from './column-convert.js';
+import type { EventState } from './event-state.js';
+import { shapeMessage } from './envelope-walk.js';
+import { num, unescapeString } from './json-scan.js';
+import type { JsonWalker, WalkerQuery } from './json-walker.js';
+import { buildEnvelopeQuery, RECORD, type MetaRecord } from './walker-query.js';
+import type { MetadataPaths } from './metadata-paths.js';
+import type { RowImageReader } from './row-image.js';
+import { FAST_BIGINT, FAST_DECIMAL, FAST_TS_MS, FAST_TS_US, FAST_VARCHAR, type ColumnPlan, type SchemaCache, type SchemaEntry } from './schema-block.js';
+
+const SCHEMA_KEY = '"schema":';
+/** Where the schema value starts in an envelope written compactly ('{"schema":{...'). */
+export const SCHEMA_VALUE_AT = 1 + SCHEMA_KEY.length;
+
+export class FastEnvelope {
+  private constructor(
+    private readonly walker: JsonWalker,
+    private readonly query: WalkerQuery,
+    private readonly metaRecords: readonly MetaRecord[],
+    /** Used physical columns, converted in this order. */
+    private readonly readCols: readonly number[],
+    private readonly template: readonly Value[],
+    private readonly rows: RowImageReader,
+    private readonly meta: MetadataPaths,
+    private readonly schemas: SchemaCache,
+  ) {}
+
+  /** The fast path for one source, or null when the walker cannot take its query. */
+  static create(
+    walker: JsonWalker,
+    columns: readonly SourceColumn[],
+    wanted: Uint8Array,
+    template: readonly Value[],
+    rows: RowImageReader,
+    meta: MetadataPaths,
+    schemas: SchemaCache,
+  ): FastEnvelope | null {
+    const q = buildEnvelopeQuery(walker, columns, meta);
+    if (q === null) return null;
+    const readCols = columns.map((_, i) => i).filter((i) => columns[i]!.metadata === undefined && wanted[i] === 1);
+    return new FastEnvelope(walker, q.query, q.metaRecords, readCols, template, rows, meta, schemas);
+  }
+
+  /**
+   * The cached schema block an envelope starts with, written compactly as Debezium does
+   * ('{"schema":' then the exact text of a schema seen before), or null.
+   */
+  cachedSchema(s: string): SchemaEntry | null {
+    return this.schemas.size > 0 && s.charCodeAt(0) === 123 && s.startsWith(SCHEMA_KEY, 1) ? this.schemas.match(s, SCHEMA_VALUE_AT) : null;
+  }
+
+  /**
+   * Reads the envelope object at u[at] ('{'; with resume, right after the value of its leading
+   * "schema" member, whose plans the caller set) into st (reset by the caller). Returns the index
+   * after it, -1 when malformed, or -2 when the JS walker must read this event. Throws RangeError
+   * when nesting exhausts the stack.
+   */
+  read(s: string, u: Uint8Array, at: number, resume: boolean, st: EventState): number {
+    this.rows.typeError = null;
+    const end = this.walker.walk(this.query, at, resume);
+    if (end < 0) return end;
+    const slots = this.walker.slots;
+    st.envelopeKeys = slots[0]!;
+    if (!resume && slots[4] === 1) st.plans = this.schemas.plansFor(s, slots[5]!, slots[6]!);
+    if (slots[7] === 2) st.payloadNull = true;
+    if (slots[1] === 1) {
+      const a = slots[2]!;
+      const b = slots[3]!;
+      let escaped = false;
+      for (let k = a + 1; k < b - 1; k++) if (u[k] === 92) escaped = true;
+      st.opText = escaped ? unescapeString(s, a + 1, b - 1) : b === a + 3 ? s[a + 1]! : s.slice(a + 1, b - 1);
+      st.opStart = a;
+      st.opEnd = b;
+    }
+    let shapeAt = -1;
+    for (let img = 0; img < 2; img++) {
+      const k = 10 + 4 * img;
+      const kind = slots[k];
+      if (kind === 2) {
+        const row = this.template.slice();
+        if (!this.image(s, u, img, row, st.plans)) return -2;
+        if (img === 0) {
+          st.before = row;
+          st.beforeCount = slots[k + 3]!;
+        } else st.after = row;
+      } else if (kind === 3 && (shapeAt < 0 || slots[k + 1]! < shapeAt)) {
+        shapeAt = slots[k + 1]!;
+        st.shapeError = shapeMessage(img, s, shapeAt, slots[k + 2]!);
+      }
+    }
+    return this.metadata(s, u, st) ? end : -2;
+  }
+
+  /** Converts the METADATA values and puts them into both images; false on a type error. */
+  private metadata(s: string, u: Uint8Array, st: EventState): boolean {
+    const slots = this.walker.slots;
+    const values = st.metaValues;
+    const cols = this.meta.cols;
+    for (let k = 0; k < cols.length; k++) values[cols[k]!] = null;
+    const recs = this.metaRecords;
+    for (let m = 0; m < recs.length; m++) {
+      const r = recs[m]!;
+      if (slots[r.at]! < 0) continue;
+      for (let k = 0; k < r.cols.length; k++) {
+        const c = r.cols[k]!;
+        if (!this.convert(s, u, r.at, st.plans[c]!, values)) return false;
+      }
+    }
+    const opCols = this.meta.opCols;
+    if (opCols.length > 0 && st.opText !== null) {
+      for (let k = 0; k < opCols.length; k++) {
+        const c = opCols[k]!;
+        const p = st.plans[c]!;
+        const v =
+          p.fast === FAST_VARCHAR ? st.opText : st.opText.length === st.opEnd - st.opStart - 2 ? convString(p, s, st.opStart + 1, st.opEnd - 1) : BAD;
+        if (v !== BAD) values[c] = v;
+        else {
+          this.rows.value(s, u, st.opStart, p, values);
+          if (this.rows.typeError !== null) return false;
+        }
+      }
+    }
+    const before = st.before;
+    const after = st.after;
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!;
+      if (before !== null) before[c] = values[c]!;
+      if (after !== null) after[c] = values[c]!;
+    }
+    st.metaReady = true;
+    return true;
+  }
+
+  /** Converts the used columns of image img; false on a type error (the JS walker words it). */
+  private image(s: string, u: Uint8Array, img: number, row: Value[], plans: readonly ColumnPlan[]): boolean {
+    const slots = this.walker.slots;
+    const cols = this.readCols;
+    const base = (this.query.rowOff + RECORD * img * this.query.ncols) >> 2;
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!;
+      const r = base + c * (RECORD >> 2);
+      if (slots[r]! >= 0 && !this.convert(s, u, r, plans[c]!, row)) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Converts the value of walker record r (int32 index) for plan p into row[p.index]; false on a
+   * type error. The inline cases compute exactly what column-convert.ts does for those tokens
+   * (the walker's info bits: 1|2 kind, 4 negative, 8 integer, 16 value in the i32 slot).
+   */
+  private convert(s: string, u: Uint8Array, r: number, p: ColumnPlan, row: Value[]): boolean {
+    const slots = this.walker.slots;
+    const info = slots[r + 2]!;
+    const digits = (info >> 8) & 255;
+    switch (p.fast) {
+      case FAST_BIGINT:
+        if ((info & 27) === 25) {
+          row[p.index] = BigInt(slots[r + 3]!);
+          return true;
+        }
+        break;
+      case FAST_TS_MS:
+      case FAST_TS_US:
+        if ((info & 11) === 9 && digits <= 15) {
+          const m = this.walker.nums[(r + 4) >> 1]!;
+          const v = (info & 4) !== 0 ? 0 - m : m;
+          row[p.index] = p.fast === FAST_TS_MS ? v * 1000 : v;
+          return true;
+        }
+        break;
+      case FAST_VARCHAR:
+        if ((info & 2) !== 0) {
+          row[p.index] = detach(s, slots[r]! + 1, slots[r + 1]! - 1);
+          return true;
+        }
+        break;
+      case FAST_DECIMAL:
+        if ((info & 16) !== 0 && this.decimal(slots[r + 3]!, info, p, row)) return true;
+        break;
+    }
+    return this.convertToken(s, u, r, p, row);
+  }
+
+  /**
+   * DECIMAL from a walker record whose value v fits an i32: an integer (scaled up), or a plain
+   * decimal string with exactly the column's scale. False when not that case or out of range.
+   */
+  private decimal(v: number, info: number, p: ColumnPlan, row: Value[]): boolean {
+    const digits = (info >> 8) & 255;
+    if (digits + p.scale > 15) return false;
+    const abs = v < 0 ? 0 - v : v;
+    if ((info & 11) === 9) {
+      if (abs * POW10[p.scale]! >= p.limitNumber) return false;
+      row[p.index] = p.scale === 0 ? BigInt(v) : BigInt(v * POW10[p.scale]!);
+      return true;
+    }
+    if ((info & 3) === 3 && p.decimalForm !== 'bytes' && ((info >> 16) & 255) === p.scale && abs < p.limitNumber) {
+      row[p.index] = BigInt(v);
+      return true;
+    }
+    return false;
+  }
+
+  private convertToken(s: string, u: Uint8Array, r: number, p: ColumnPlan, row: Value[]): boolean {
+    const slots = this.walker.slots;
+    const a = slots[r]!;
+    const b = slots[r + 1]!;
+    const info = slots[r + 2]!;
+    const kind = info & 3;
+    let v: Converted;
+    if (kind === 1) {
+      const digits = (info >> 8) & 255;
+      const m = this.walker.nums[(r + 4) >> 1]!;
+      const small = (info & 8) !== 0 && digits <= 15;
+      switch (p.fast) {
+        case FAST_BIGINT:
+          if (small) {
+            row[p.index] = BigInt((info & 4) !== 0 ? 0 - m : m);
+            return true;
+          }
+          break;
+        case FAST_TS_MS:
+          if (small) {
+            row[p.index] = ((info & 4) !== 0 ? 0 - m : m) * 1000;
+            return true;
+          }
+          break;
+        case FAST_TS_US:
+          if (small) {
+            row[p.index] = (info & 4) !== 0 ? 0 - m : m;
+            return true;
+          }
+          break;
+      }
+      num.isInt = (info & 8) !== 0;
+      num.negative = (info & 4) !== 0;
+      num.digits = digits;
+      num.magnitude = m;
+      v = convNumber(p, s, a, b);
+    } else if (kind === 0) {
+      this.rows.value(s, u, a, p, row);
+      return this.rows.typeError === null;
+    } else if (p.fast === FAST_VARCHAR) {
+      v = detach(s, a + 1, b - 1);
+    } else {
+      v = BAD;
+      if (kind === 3 && p.fast === FAST_DECIMAL && p.decimalForm !== 'bytes') {
+        // a plain decimal string, as decimalTextAt reads it
+        const digits = (info >> 8) & 255;
+        const frac = (info >> 16) & 255;
+        if (frac <= p.scale && digits + p.scale <= 15) {
+          const m = this.walker.nums[(r + 4) >> 1]! * POW10[p.scale - frac]!;
+          if (m < p.limitNumber) v = BigInt((info & 4) !== 0 ? 0 - m : m);
+        }
+      }
+      if (v === BAD) {
+        v = p.conv === 'decimal' && p.decimalForm !== 'bytes' ? decimalTextAt(p, u, a + 1, b - 1) : BAD;
+        if (v === BAD) v = convString(p, s, a + 1, b - 1);
+      }
+    }
+    if (v === BAD) return false;
+    row[p.index] = v;
+    return true;
+  }
+}
+
+const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];

@@ -1,0 +1,153 @@
+// Runtime of the WebAssembly JSON walker (json-walker-wat.ts): instantiates it once per process,
+// lays out its memory (query tables, result slots, the current text's codes) and hands out views.
+// Knows nothing about Debezium: callers build the query tables and read the slots. When
+// WebAssembly (with SIMD) is unavailable, jsonWalker() is null and decoders use their JS path.
+import { assembleWat } from './wasm-assembler.js';
+import { JSON_WALKER_WAT } from './json-walker-wat.js';
+import { PAD, writeCodes } from './json-scan.js';
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { readonly exports: Record<string, unknown> };
+}
+type WalkFn = (inAddr: number, at: number, node: number, rows: number, ncols: number, out: number, slotBytes: number, rowOff: number, resume: number) => number;
+
+const PAGE = 65536;
+/** Query tables live in [QUERY_BASE, QUERY_END): written once per query shape, never freed. */
+const QUERY_BASE = 1024;
+const QUERY_END = 16 * PAGE;
+/** Result slots start here (8-byte aligned); the text follows them. */
+const SLOT_BASE = QUERY_END;
+
+/** What walk() reads: one query shape (addresses in walker memory) and its slot layout. */
+export interface WalkerQuery {
+  readonly top: number;
+  readonly rows: number;
+  readonly ncols: number;
+  /** Bytes of result slots, and where the row column records begin in them. */
+  readonly slotBytes: number;
+  readonly rowOff: number;
+}
+
+export class JsonWalker {
+  /** The codes of the text last given to load() (see json-scan writeCodes), then zero bytes. */
+  codes!: Buffer;
+  /** The result slots as 32-bit integers and as doubles (same bytes). */
+  slots!: Int32Array;
+  nums!: Float64Array;
+  private slotCap = PAGE;
+  /** A view of the codes from tailAt on (loadTail: the same offset for every event of a schema). */
+  private tail: Buffer | null = null;
+  private tailAt = -1;
+  private textCap = 0;
+  private queryTop = QUERY_BASE;
+
+  constructor(
+    private readonly memory: WasmMemory,
+    private readonly walkFn: WalkFn,
+  ) {
+    this.ensure(SLOT_BASE + this.slotCap + PAGE);
+    this.views();
+  }
+
+  private get textBase(): number {
+    return SLOT_BASE + this.slotCap;
+  }
+
+  /** Recreates the views (growing memory detaches the old buffer). */
+  private views(): void {
+    const buf = this.memory.buffer;
+    this.textCap = buf.byteLength - this.textBase - PAD;
+    this.codes = Buffer.from(buf, this.textBase, this.textCap + PAD);
+    this.tail = null;
+    this.slots = new Int32Array(buf, SLOT_BASE, this.slotCap >> 2);
+    this.nums = new Float64Array(buf, SLOT_BASE, this.slotCap >> 3);
+  }
+
+  private ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  /** Writes the codes of s (valid until the next call) and returns the codes view. */
+  load(s: string): Buffer {
+    this.room(s.length);
+    writeCodes(s, this.codes);
+    return this.codes;
+  }
+
+  /** Like load, but only the codes of s[at..] are written (at their positions; the rest is stale). */
+  loadTail(s: string, at: number): Buffer {
+    this.room(s.length);
+    if (this.tailAt !== at || this.tail === null) {
+      this.tail = this.codes.subarray(at);
+      this.tailAt = at;
+    }
+    writeCodes(s.substring(at), this.tail);
+    return this.codes;
+  }
+
+  private room(n: number): void {
+    if (n <= this.textCap) return;
+    this.ensure(this.textBase + Math.max(n, this.textCap * 2) + PAD);
+    this.views();
+  }
+
+  /** Makes room for `bytes` of result slots (a decoder asks once, when built). */
+  reserveSlots(bytes: number): void {
+    if (bytes <= this.slotCap) return;
+    const cap = Math.ceil(bytes / PAGE) * PAGE;
+    this.ensure(SLOT_BASE + cap + this.textCap + PAD);
+    this.slotCap = cap;
+    this.views();
+  }
+
+  /** Address of `bytes` fresh (4-aligned) query bytes, or -1 when the query area is full. */
+  allocQuery(bytes: number): number {
+    const at = this.queryTop;
+    if (at + bytes > QUERY_END) return -1;
+    this.queryTop = at + ((bytes + 3) & ~3);
+    return at;
+  }
+
+  writeI32(addr: number, v: number): void {
+    new DataView(this.memory.buffer).setInt32(addr, v, true);
+  }
+
+  writeBytes(addr: number, bytes: Uint8Array): void {
+    new Uint8Array(this.memory.buffer, addr, bytes.length).set(bytes);
+  }
+
+  /**
+   * Walks the envelope object at codes[at] ('{'; resume: right after the value of a leading
+   * "schema" member). Returns the offset after it, -1 malformed, -2 when JS must decide.
+   * Throws RangeError when nesting exhausts the stack.
+   */
+  walk(q: WalkerQuery, at: number, resume: boolean): number {
+    return this.walkFn(this.textBase, at, q.top, q.rows, q.ncols, SLOT_BASE, q.slotBytes, q.rowOff, resume ? 1 : 0);
+  }
+}
+
+let instance: JsonWalker | null | undefined;
+
+/** The process-wide walker, or null when this runtime has no WebAssembly SIMD. */
+export function jsonWalker(): JsonWalker | null {
+  if (instance !== undefined) return instance;
+  instance = null;
+  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (api === undefined) return null;
+  try {
+    const bytes = assembleWat(JSON_WALKER_WAT);
+    if (!api.validate(bytes)) return null;
+    const exports = new api.Instance(new api.Module(bytes)).exports;
+    instance = new JsonWalker(exports['memory'] as WasmMemory, exports['walk'] as WalkFn);
+  } catch {
+    instance = null; // e.g. --jitless: no WebAssembly compilation
+  }
+  return instance;
+}
