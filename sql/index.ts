@@ -18,7 +18,7 @@ export { optimize } from './optimize.js';
 export type { Compiled } from './plan/evaluate.js';
 export { compileExpr } from './plan/evaluate.js';
 export { formatAggregate, formatExpr } from './plan/expr-utils.js';
-export { appendOnly, eventTimeColumn, keyColumns, stateBound } from './plan/properties.js';
+export { appendOnly, eventTimeColumn, keyColumns, sourceScanOf, stateBound } from './plan/properties.js';
 export type { AggregateCall, AggregateFn, BoundExpr } from './plan/expr.js';
 export type {
   Filter,

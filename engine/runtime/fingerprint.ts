@@ -2,17 +2,10 @@
 // checkpoint is only restored into the same operator graph. Hashing only; no I/O.
 import { createHash } from 'node:crypto';
 import type { SinkWrite } from '../../sql/plan/logical-plan.js';
-import type { LogicalPlan } from '../../sql/plan/logical-plan.js';
-import { explain } from '../../sql/index.js';
-
-function sourceOf(plan: LogicalPlan): LogicalPlan & { kind: 'source-scan' } {
-  let n = plan;
-  while (n.kind !== 'source-scan') n = n.input;
-  return n;
-}
+import { explain, sourceScanOf } from '../../sql/index.js';
 
 export function planFingerprint(plan: SinkWrite): string {
-  const src = sourceOf(plan).source;
+  const src = sourceScanOf(plan).source;
   const text = JSON.stringify({
     query: explain(plan.input),
     columns: src.columns,

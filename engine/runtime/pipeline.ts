@@ -4,6 +4,7 @@
 // at the end of a bounded run after +Infinity closed every window. Owns no SQL and no formats.
 import type { SourceDef } from '../../catalog/model.js';
 import type { PlanSet } from '../../sql/index.js';
+import { sourceScanOf } from '../../sql/index.js';
 import type { SinkChain } from '../compile/lower.js';
 import { lowerSink } from '../compile/lower.js';
 import type { Positions, RecordBatch, SourceReader } from '../connectors/source.js';
@@ -137,7 +138,7 @@ export class PipelineRun {
   private async open(): Promise<void> {
     const bySource = new Map<string, { def: SourceDef; sinks: PlanSet['sinks'][number][] }>();
     for (const s of this.plans.sinks) {
-      const chainSource = findSource(s.plan);
+      const chainSource = sourceScanOf(s.plan).source;
       const entry = bySource.get(chainSource.name) ?? { def: chainSource, sinks: [] };
       entry.sinks.push(s);
       bySource.set(chainSource.name, entry);
@@ -401,12 +402,6 @@ export class PipelineRun {
       ),
     };
   }
-}
-
-function findSource(plan: PlanSet['sinks'][number]['plan']): SourceDef {
-  let n: import('../../sql/plan/logical-plan.js').LogicalPlan = plan;
-  while (n.kind !== 'source-scan') n = n.input;
-  return n.source;
 }
 
 function snapshotChain(chain: SinkChain): Record<string, unknown> {

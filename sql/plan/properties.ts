@@ -3,6 +3,13 @@
 // columns form a unique key, and whether a watermark bounds its state. Pure functions.
 import type { LogicalPlan, SourceScan } from './logical-plan.js';
 
+/** The source scan at the bottom of a linear plan (every plan has exactly one today). */
+export function sourceScanOf(plan: LogicalPlan): SourceScan {
+  let n = plan;
+  while (n.kind !== 'source-scan') n = n.input;
+  return n;
+}
+
 /** True when the plan never emits retractions. */
 export function appendOnly(plan: LogicalPlan): boolean {
   switch (plan.kind) {
