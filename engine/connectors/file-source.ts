@@ -1,10 +1,12 @@
 // File source: reads a .jsonl file of Debezium change events in large chunks with one read
-// always in flight, and hands out whole lines as batches (1-based line numbers for positions).
+// always in flight, and hands out whole lines as batches of raw bytes (text is built lazily;
+// 1-based line numbers for positions).
 // Bounded runs stop at the size the file had at open(); unbounded runs tail the file.
 // Must not decode events (that is the decoder's job) nor split a line across batches.
 import { open, type FileHandle } from 'node:fs/promises';
 import { isAscii } from 'node:buffer';
-import type { PollResult, Positions, RecordBatch, SourceReader } from './source.js';
+import { rawValuesToStrings } from './raw-values.js';
+import type { PollResult, Positions, RawValues, RecordBatch, SourceReader } from './source.js';
 
 export interface FileSourceOptions {
   /** Stop at the end the file had at open() (--once); else tail it for appended lines. */
@@ -19,11 +21,18 @@ const IDLE: PollResult = Object.freeze({ kind: 'idle' });
 const END: PollResult = Object.freeze({ kind: 'end' });
 
 class FileBatch implements RecordBatch {
+  private texts: (string | null)[] | undefined;
+
   constructor(
     readonly split: string,
     readonly firstIndex: number,
-    readonly values: readonly (string | null)[],
+    readonly raw: RawValues,
   ) {}
+
+  /** Built on first use: a decoder thread reads `raw` and the runtime only needs text for dead letters. */
+  get values(): readonly (string | null)[] {
+    return (this.texts ??= rawValuesToStrings(this.raw));
+  }
 
   where(i: number): string {
     return `${this.split}:${this.firstIndex + i + 1}`;
@@ -141,39 +150,42 @@ export class FileSourceReader implements SourceReader {
   private finishBounded(): PollResult {
     this.ended = true;
     if (this.filled === 0) return END;
-    const values = [this.lineValue(0, this.filled, isAscii(this.buf.subarray(0, this.filled)))];
-    this.filled = 0;
-    const batch = new FileBatch(this.split, this.lines, values);
-    this.lines += 1;
+    const batch = this.takeLines(this.filled, 1);
     return { kind: 'batch', batch };
   }
 
-  /** Lines in buf[0..cut) (cut is just after a newline); keeps the rest for later. */
-  private takeLines(cut: number): FileBatch {
-    const buf = this.buf;
-    const ascii = isAscii(buf.subarray(0, cut));
-    const values: (string | null)[] = [];
+  /**
+   * Lines in buf[0..cut) as one batch of raw values (cut is just after a newline, or the end of
+   * a bounded file); keeps the rest for later. The bytes are copied out: buf is reused.
+   */
+  private takeLines(cut: number, knownLines = -1): FileBatch {
+    const src = this.buf;
+    const bytes = Buffer.allocUnsafeSlow(cut);
+    src.copy(bytes, 0, 0, cut);
+    let n = knownLines;
+    if (n < 0) {
+      n = 0;
+      for (let p = bytes.indexOf(10); p >= 0; p = bytes.indexOf(10, p + 1)) n++;
+    }
+    const starts = new Uint32Array(n);
+    const ends = new Uint32Array(n);
     let p = 0;
-    while (p < cut) {
-      const q = buf.indexOf(10, p);
-      values.push(this.lineValue(p, q, ascii));
+    for (let i = 0; i < n; i++) {
+      let q = bytes.indexOf(10, p);
+      if (q < 0) q = cut;
+      let b = q;
+      if (b > p && bytes[b - 1] === 13) b--;
+      // '' and 'null' are tombstones: an empty value
+      const isNull = b - p === 4 && bytes[p] === 110 && bytes[p + 1] === 117 && bytes[p + 2] === 108 && bytes[p + 3] === 108;
+      starts[i] = p;
+      ends[i] = isNull ? p : b;
       p = q + 1;
     }
-    if (cut < this.filled) buf.copyWithin(0, cut, this.filled);
+    if (cut < this.filled) src.copyWithin(0, cut, this.filled);
     this.filled -= cut;
-    const batch = new FileBatch(this.split, this.lines, values);
-    this.lines += values.length;
+    const batch = new FileBatch(this.split, this.lines, { bytes, starts, ends, ascii: isAscii(bytes) });
+    this.lines += n;
     return batch;
-  }
-
-  /** Text of the line buf[a..b) without a trailing '\r'; null for '' and 'null' (tombstones). */
-  private lineValue(a: number, b: number, ascii: boolean): string | null {
-    const buf = this.buf;
-    if (b > a && buf[b - 1] === 13) b--;
-    if (b === a) return null;
-    if (b - a === 4 && buf[a] === 110 && buf[a + 1] === 117 && buf[a + 2] === 108 && buf[a + 3] === 108) return null;
-    // one flat string per line: the decoder scans flat strings faster than slices of a chunk
-    return buf.toString(ascii ? 'latin1' : 'utf8', a, b);
   }
 
   private grow(): void {

@@ -11,10 +11,24 @@ export interface RecordBatch {
   readonly firstIndex: number;
   /** Message values in order; null is a tombstone. */
   readonly values: readonly (string | null)[];
+  /**
+   * The same values as UTF-8 bytes, when the reader has them (the file source): a decoder thread
+   * can take these instead of strings. Sources may build `values` lazily from it.
+   */
+  readonly raw?: RawValues;
   /** Message keys (Kafka), when the source has them. */
   readonly keys?: readonly (string | null)[];
   /** Human-readable location of values[i]: 'path:line' (1-based line) or 'topic/partition/offset'. */
   where(i: number): string;
+}
+
+/** Values as bytes: value i is bytes[starts[i], ends[i]); an empty value is a tombstone (null). */
+export interface RawValues {
+  readonly bytes: Uint8Array;
+  readonly starts: Uint32Array;
+  readonly ends: Uint32Array;
+  /** Every byte is < 0x80 (the values can be read as latin1, which is faster). */
+  readonly ascii: boolean;
 }
 
 export type PollResult =

@@ -1,7 +1,9 @@
-// Runs a planned pipeline in one process: polls every source, decodes each record once, pushes
-// its changes through every sink chain reading that source (event by event, watermark after the
-// event), and commits sinks at their commit_interval (dead-letter tables first, then sinks), and
-// at the end of a bounded run after +Infinity closed every window. Owns no SQL and no formats.
+// Runs a planned pipeline in one process: polls every source a little ahead, has each batch
+// decoded (on the decode thread when it is large, else in place), pushes its changes through
+// every sink chain reading that source (event by event, watermark after the event), and commits
+// sinks at their commit_interval (dead-letter tables first, then sinks) with the positions of the
+// batches processed so far, and at the end of a bounded run after +Infinity closed every window.
+// Owns no SQL and no formats.
 import type { SourceDef } from '../../catalog/model.js';
 import type { PlanSet } from '../../sql/index.js';
 import { sourceScanOf } from '../../sql/index.js';
@@ -12,14 +14,18 @@ import type { SinkWriter } from '../connectors/sink.js';
 import { EngineError, withContext } from '../core/errors.js';
 import { END_OF_TIME } from '../core/time.js';
 import type { Row } from '../core/value.js';
-import type { Decoder } from '../formats/decoded-event.js';
+import { rawValueText } from '../connectors/raw-values.js';
+import type { DecodeResult, Decoder } from '../formats/decoded-event.js';
 import { createDebeziumDecoder } from '../formats/debezium-json.js';
+import { TapeReader } from '../formats/event-tape.js';
 import type { OperatorContext } from '../ops/operator.js';
 import type { SourceMetrics } from './metrics.js';
 import { newSourceMetrics } from './metrics.js';
 import type { DeadLetterWriter } from './dead-letter.js';
 import type { DeadLetterFactory, SinkFactory, SourceFactory } from './factories.js';
 import { planFingerprint } from './fingerprint.js';
+import type { DecodedBatch, DecodeThreadMode } from './decode-thread.js';
+import { DecodeThread, decodeThreadModeFromEnv } from './decode-thread.js';
 
 export interface RunOptions {
   readonly once: boolean;
@@ -33,6 +39,8 @@ export interface RunOptions {
   readonly progressIntervalMs?: number;
   /** Sleep between polls when every source is idle. */
   readonly idleSleepMs?: number;
+  /** Decode large batches on a worker thread (default: STREAMFORGE_DECODE_THREAD, else 'auto'). */
+  readonly decodeThread?: DecodeThreadMode;
 }
 
 export interface Progress {
@@ -70,18 +78,32 @@ interface ChainRun {
   commitMs: number;
 }
 
+/** A polled batch waiting to be processed: its decode tape (when decoded on the thread) and the reader's positions just after it. */
+interface ReadAhead {
+  readonly batch: RecordBatch;
+  readonly decoded: Promise<DecodedBatch> | null;
+  readonly positionsAfter: Positions;
+}
+
 interface SourceRun {
+  readonly index: number;
   readonly def: SourceDef;
   readonly reader: SourceReader;
   readonly decoder: Decoder;
   readonly metrics: SourceMetrics;
   readonly chains: ChainRun[];
   readonly deadLetter: DeadLetterWriter | undefined;
+  readonly queue: ReadAhead[];
+  /** Positions just after the last batch processed (what a commit covers). */
+  done: Positions;
+  readerEnded: boolean;
   ended: boolean;
 }
 
 /** Buffered output rows per sink above which they are written out before the commit. */
 const STAGE_ROWS = 200_000;
+/** Batches polled ahead of the one being processed (so the decode thread works meanwhile). */
+const READ_AHEAD = 2;
 
 function maxPositions(a: Positions, b: Positions | undefined): Positions {
   if (!b) return a;
@@ -111,6 +133,7 @@ export class PipelineRun {
   private curSource: SourceRun | undefined;
   private curBatch: RecordBatch | undefined;
   private curIndex = 0;
+  private decodeThread: DecodeThread | undefined;
 
   constructor(
     private readonly plans: PlanSet,
@@ -129,6 +152,7 @@ export class PipelineRun {
       await this.stageLargeBuffers();
       await this.commit(true);
     } finally {
+      await this.decodeThread?.close().catch(() => undefined);
       await Promise.all(this.sources.map((s) => s.reader.close().catch(() => undefined)));
       for (const s of this.sources) for (const c of s.chains) await c.writer.close().catch(() => undefined);
     }
@@ -143,6 +167,7 @@ export class PipelineRun {
       entry.sinks.push(s);
       bySource.set(chainSource.name, entry);
     }
+    const decodeSpecs: { def: SourceDef; used: number[] }[] = [];
     for (const { def, sinks } of bySource.values()) {
       const metrics = newSourceMetrics();
       const chains: ChainRun[] = [];
@@ -176,8 +201,20 @@ export class PipelineRun {
       const deadLetter = def.onError === 'dead_letter' ? this.o.openDeadLetter(def, dlWarehouse) : undefined;
       if (deadLetter) await deadLetter.open();
       const reader = this.o.openSource(def, this.o.once);
-      Object.assign(srcRun, { def, reader, decoder: createDebeziumDecoder(def, used), metrics, deadLetter, ended: false });
+      Object.assign(srcRun, {
+        index: this.sources.length,
+        def,
+        reader,
+        decoder: createDebeziumDecoder(def, used),
+        metrics,
+        deadLetter,
+        queue: [],
+        done: {},
+        readerEnded: false,
+        ended: false,
+      });
       this.sources.push(srcRun as SourceRun);
+      decodeSpecs.push({ def, used });
       // Start at the oldest position any exactly-once sink of this source has committed.
       const exactly = chains.filter((c) => c.writer.target !== 'console');
       const start = minPositions(exactly.map((c) => c.resume));
@@ -186,7 +223,9 @@ export class PipelineRun {
       } catch (err) {
         throw withContext('connector', `while opening source '${def.name}'`, err);
       }
+      (srcRun as SourceRun).done = reader.positions();
     }
+    this.decodeThread = new DecodeThread(decodeSpecs, this.o.decodeThread ?? decodeThreadModeFromEnv());
   }
 
   private contextFor(sink: string, metrics: SourceMetrics, src: () => SourceRun): OperatorContext {
@@ -215,19 +254,18 @@ export class PipelineRun {
       let progressed = false;
       for (const s of this.sources) {
         if (s.ended) continue;
-        let res;
-        try {
-          res = await s.reader.poll();
-        } catch (err) {
-          throw err instanceof EngineError ? err : withContext('connector', `while reading source '${s.def.name}'`, err);
-        }
-        if (res.kind === 'batch') {
-          this.processBatch(s, res.batch);
+        if (await this.readAhead(s)) progressed = true;
+        const head = s.queue.shift();
+        if (head !== undefined) {
+          const decoded = head.decoded !== null ? await head.decoded : null;
+          if (decoded !== null) this.processBatch(s, decoded.batch, decoded.tape);
+          else this.processBatch(s, head.batch, null);
+          s.done = head.positionsAfter;
           progressed = true;
-        } else if (res.kind === 'end') {
-          s.ended = true;
         }
-        const idle = s.reader.idleSplits?.();
+        if (s.readerEnded && s.queue.length === 0) s.ended = true;
+        // idleness is the reader's view: it applies once every batch read so far is processed
+        const idle = s.queue.length === 0 ? s.reader.idleSplits?.() : undefined;
         if (idle !== undefined && idle.length > 0)
           for (const c of s.chains) {
             if (!c.chain.tracker) continue;
@@ -244,8 +282,36 @@ export class PipelineRun {
     }
   }
 
-  private processBatch(s: SourceRun, batch: RecordBatch): void {
-    const values = batch.values;
+  /** Polls until READ_AHEAD batches wait (or the source is idle or ended); true when it read any. */
+  private async readAhead(s: SourceRun): Promise<boolean> {
+    let read = false;
+    while (!s.readerEnded && s.queue.length < READ_AHEAD) {
+      let res;
+      try {
+        res = await s.reader.poll();
+      } catch (err) {
+        throw err instanceof EngineError ? err : withContext('connector', `while reading source '${s.def.name}'`, err);
+      }
+      if (res.kind === 'idle') break;
+      if (res.kind === 'end') {
+        s.readerEnded = true;
+        break;
+      }
+      const batch = res.batch;
+      const thread = this.decodeThread;
+      const decoded = thread !== undefined && thread.wants(batch) ? thread.decode(s.index, batch) : null;
+      decoded?.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
+      s.queue.push({ batch, decoded, positionsAfter: s.reader.positions() });
+      read = true;
+    }
+    return read;
+  }
+
+  private processBatch(s: SourceRun, batch: RecordBatch, tape: Uint8Array | null): void {
+    const raw = batch.raw;
+    const values = raw === undefined ? batch.values : null;
+    const count = raw !== undefined ? raw.starts.length : values!.length;
+    const fromTape = tape !== null ? new TapeReader(tape) : null;
     const chains = s.chains;
     const skips = chains.map((c) => c.resume?.[batch.split] ?? 0);
     const dlSkip = s.deadLetter?.resumeIndex(batch.split) ?? 0;
@@ -254,15 +320,19 @@ export class PipelineRun {
     this.curSource = s;
     this.curBatch = batch;
     for (const c of chains) c.chain.tracker?.useSplit(batch.split);
-    for (let i = 0; i < values.length; i++) {
+    for (let i = 0; i < count; i++) {
       m.events++;
-      const text = values[i];
-      if (text === null || text === undefined) {
-        m.tombstones++;
-        continue;
+      let res: DecodeResult;
+      if (fromTape !== null) res = fromTape.next();
+      else {
+        const text = raw !== undefined ? rawValueText(raw, i) : values![i];
+        if (text === null || text === undefined) {
+          m.tombstones++;
+          continue;
+        }
+        res = decoder.decode(text);
       }
       const idx = batch.firstIndex + i;
-      const res = decoder.decode(text);
       if (res.kind === 'tombstone') {
         m.tombstones++;
         continue;
@@ -328,10 +398,10 @@ export class PipelineRun {
       for (const c of s.chains) if (final || now - c.lastCommitAt >= c.intervalMs) due.push([s, c]);
     if (due.length === 0) return;
     // Dead letters first: a sink commit must never cover an event whose dead letter is not durable.
-    for (const s of this.sources) if (s.deadLetter) await s.deadLetter.commit({ [s.def.name]: s.reader.positions() }, final);
+    for (const s of this.sources) if (s.deadLetter) await s.deadLetter.commit({ [s.def.name]: s.done }, final);
     for (const [s, c] of due) {
       c.lastCommitAt = now;
-      const positions = maxPositions(s.reader.positions(), c.resume);
+      const positions = maxPositions(s.done, c.resume);
       const text = JSON.stringify(positions);
       if (c.writer.pending() === 0 && text === c.lastPositions) continue;
       const operators = snapshotChain(c.chain);

@@ -3,28 +3,15 @@
 // envelopes, events that change under the walker's member memo, and thousands of mutated events;
 // plus proof the fast path is taken, memory growth for long events, deep nesting, and many decoders.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { SourceColumn, SourceDef } from '../../catalog/model.js';
+import type { SourceDef } from '../../catalog/model.js';
 import { T } from '../../catalog/types.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../../engine/formats/decoded-event.js';
 import { JsonWalker, jsonWalker } from '../../engine/formats/json-walker.js';
 import { generateOrders, generatePageViews, mulberry32 } from '../../examples/ecommerce/generate.js';
+import { sourceDef } from '../harness/source-defs.js';
 
-function source(name: string, columns: SourceColumn[]): SourceDef {
-  return {
-    kind: 'source',
-    name,
-    columns,
-    primaryKey: [0],
-    connector: 'file',
-    format: 'debezium-json',
-    changelog: 'retract',
-    onError: 'dead_letter',
-    idleTimeoutMs: 10_000,
-    options: {},
-    baseDir: '/tmp',
-  };
-}
+const source = sourceDef;
 
 const ORDERS = source('orders', [
   { name: 'id', type: T.bigint, nullable: false },

@@ -1,0 +1,209 @@
+// A compact binary "tape" of decode results, so a decoder running in a worker thread can hand a
+// whole batch to the main thread as one transferable buffer instead of cloning objects: per record
+// a kind byte, then the op, the image flags and each image's values (tagged: null, boolean, double,
+// int64, big decimal text, UTF-8 string, bytes), or a bad record's reason and message.
+// Pure encoding and decoding; knows nothing about threads, sources or Debezium JSON.
+import { Buffer } from 'node:buffer';
+import type { Value } from '../../catalog/types.js';
+import type { BadReason, DebeziumOp, DecodeResult, Tombstone } from './decoded-event.js';
+
+const K_EVENT = 0;
+const K_TOMBSTONE = 1;
+const K_BAD = 2;
+
+const T_NULL = 0;
+const T_FALSE = 1;
+const T_TRUE = 2;
+const T_DOUBLE = 3;
+const T_INT64 = 4;
+const T_BIGTEXT = 5;
+const T_STRING = 6;
+const T_BYTES = 7;
+
+const F_BEFORE = 1;
+const F_AFTER = 2;
+const F_COMPLETE = 4;
+
+const OPS: readonly DebeziumOp[] = ['c', 'r', 'u', 'd', 't'];
+const REASONS: readonly BadReason[] = ['malformed', 'type', 'unknown-op', 'missing-image'];
+const MIN_I64 = -(2n ** 63n);
+const MAX_I64 = 2n ** 63n - 1n;
+const TOMBSTONE: Tombstone = Object.freeze({ kind: 'tombstone' });
+
+/** Appends decode results to a growing buffer; take() hands the bytes over and starts afresh. */
+export class TapeWriter {
+  private buf: Buffer;
+  private view: DataView;
+  private pos = 0;
+
+  constructor(initialBytes = 1 << 16) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+  }
+
+  /** The tape so far as an exactly sized, transferable Uint8Array (the writer starts a new one). */
+  take(): Uint8Array {
+    const out = new Uint8Array(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    this.pos = 0;
+    return out;
+  }
+
+  write(r: DecodeResult): void {
+    switch (r.kind) {
+      case 'tombstone':
+        this.room(1);
+        this.buf[this.pos++] = K_TOMBSTONE;
+        return;
+      case 'bad':
+        this.room(2);
+        this.buf[this.pos++] = K_BAD;
+        this.buf[this.pos++] = REASONS.indexOf(r.reason);
+        this.string(r.message);
+        return;
+      case 'event': {
+        this.room(3);
+        this.buf[this.pos++] = K_EVENT;
+        this.buf[this.pos++] = OPS.indexOf(r.op);
+        this.buf[this.pos++] = (r.before !== null ? F_BEFORE : 0) | (r.after !== null ? F_AFTER : 0) | (r.beforeComplete ? F_COMPLETE : 0);
+        if (r.before !== null) this.row(r.before);
+        if (r.after !== null) this.row(r.after);
+        return;
+      }
+    }
+  }
+
+  private row(row: readonly Value[]): void {
+    this.room(2);
+    this.view.setUint16(this.pos, row.length, true);
+    this.pos += 2;
+    for (let i = 0; i < row.length; i++) this.value(row[i]!);
+  }
+
+  private value(v: Value): void {
+    this.room(9);
+    const buf = this.buf;
+    if (v === null) buf[this.pos++] = T_NULL;
+    else if (typeof v === 'number') {
+      buf[this.pos++] = T_DOUBLE;
+      this.view.setFloat64(this.pos, v, true);
+      this.pos += 8;
+    } else if (typeof v === 'bigint') {
+      if (v >= MIN_I64 && v <= MAX_I64) {
+        buf[this.pos++] = T_INT64;
+        this.view.setBigInt64(this.pos, v, true);
+        this.pos += 8;
+      } else {
+        buf[this.pos++] = T_BIGTEXT;
+        this.string(v.toString());
+      }
+    } else if (typeof v === 'string') {
+      buf[this.pos++] = T_STRING;
+      this.string(v);
+    } else if (typeof v === 'boolean') buf[this.pos++] = v ? T_TRUE : T_FALSE;
+    else {
+      buf[this.pos++] = T_BYTES;
+      this.room(4 + v.length);
+      this.view.setUint32(this.pos, v.length, true);
+      this.buf.set(v, this.pos + 4);
+      this.pos += 4 + v.length;
+    }
+  }
+
+  private string(s: string): void {
+    this.room(4 + s.length * 3);
+    const n = this.buf.write(s, this.pos + 4, 'utf8');
+    this.view.setUint32(this.pos, n, true);
+    this.pos += 4 + n;
+  }
+
+  private room(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(bigger, 0, 0, this.pos);
+    this.buf = bigger;
+    this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+  }
+}
+
+/** Reads decode results back, in order, with fresh row arrays (the normalizer may keep them). */
+export class TapeReader {
+  private readonly buf: Buffer;
+  private readonly view: DataView;
+  private pos = 0;
+
+  constructor(tape: Uint8Array) {
+    this.buf = Buffer.from(tape.buffer, tape.byteOffset, tape.byteLength);
+    this.view = new DataView(tape.buffer, tape.byteOffset, tape.byteLength);
+  }
+
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+
+  next(): DecodeResult {
+    const buf = this.buf;
+    const kind = buf[this.pos++];
+    if (kind === K_TOMBSTONE) return TOMBSTONE;
+    if (kind === K_BAD) {
+      const reason = REASONS[buf[this.pos++]!]!;
+      return { kind: 'bad', reason, message: this.string() };
+    }
+    if (kind !== K_EVENT) throw new Error(`corrupt decode tape: record kind ${String(kind)} at byte ${this.pos - 1}`);
+    const op = OPS[buf[this.pos++]!]!;
+    const flags = buf[this.pos++]!;
+    const before = (flags & F_BEFORE) !== 0 ? this.row() : null;
+    const after = (flags & F_AFTER) !== 0 ? this.row() : null;
+    return { kind: 'event', op, before, after, beforeComplete: (flags & F_COMPLETE) !== 0 };
+  }
+
+  private row(): Value[] {
+    const n = this.view.getUint16(this.pos, true);
+    this.pos += 2;
+    const row = new Array<Value>(n);
+    for (let i = 0; i < n; i++) row[i] = this.value();
+    return row;
+  }
+
+  private value(): Value {
+    const buf = this.buf;
+    switch (buf[this.pos++]) {
+      case T_NULL:
+        return null;
+      case T_FALSE:
+        return false;
+      case T_TRUE:
+        return true;
+      case T_DOUBLE: {
+        const v = this.view.getFloat64(this.pos, true);
+        this.pos += 8;
+        return v;
+      }
+      case T_INT64: {
+        const v = this.view.getBigInt64(this.pos, true);
+        this.pos += 8;
+        return v;
+      }
+      case T_BIGTEXT:
+        return BigInt(this.string());
+      case T_STRING:
+        return this.string();
+      case T_BYTES: {
+        const n = this.view.getUint32(this.pos, true);
+        const out = new Uint8Array(n);
+        out.set(buf.subarray(this.pos + 4, this.pos + 4 + n));
+        this.pos += 4 + n;
+        return out;
+      }
+      default:
+        throw new Error(`corrupt decode tape: value tag ${String(buf[this.pos - 1])} at byte ${this.pos - 1}`);
+    }
+  }
+
+  private string(): string {
+    const n = this.view.getUint32(this.pos, true);
+    const s = this.buf.toString('utf8', this.pos + 4, this.pos + 4 + n);
+    this.pos += 4 + n;
+    return s;
+  }
+}

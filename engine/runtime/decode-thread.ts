@@ -1,0 +1,134 @@
+// The runtime's side of the decode thread: starts the worker (engine/runtime/decode-worker.ts)
+// on demand, sends it batches and resolves each with its decode tape, in order. JSON decoding
+// then runs on the second core while the main thread normalizes and aggregates the previous
+// batch. Reports a worker failure as an error of every pending batch; never decodes itself.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { SourceDef } from '../../catalog/model.js';
+import { rawValuesToStrings } from '../connectors/raw-values.js';
+import type { RawValues, RecordBatch } from '../connectors/source.js';
+import { EngineError } from '../core/errors.js';
+import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decode-protocol.js';
+
+/** 'auto': use the thread for batches of at least AUTO_MIN_RECORDS records. */
+export type DecodeThreadMode = 'auto' | 'always' | 'never';
+
+const AUTO_MIN_RECORDS = 256;
+
+/** The compiled worker script (running from TypeScript sources, e.g. under vitest, it is in dist/). */
+function workerScript(): URL | null {
+  const beside = new URL('./decode-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  const built = new URL('../../dist/engine/runtime/decode-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : null;
+}
+
+export function decodeThreadModeFromEnv(env: NodeJS.ProcessEnv = process.env): DecodeThreadMode {
+  const v = (env['STREAMFORGE_DECODE_THREAD'] ?? '').toLowerCase();
+  return v === 'always' || v === '1' || v === 'on' ? 'always' : v === 'never' || v === '0' || v === 'off' ? 'never' : 'auto';
+}
+
+export class DecodeThread {
+  private worker: Worker | null = null;
+  private failed: Error | null = null;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (d: DecodedBatch) => void; reject: (e: Error) => void; batch: RecordBatch }>();
+
+  constructor(
+    private readonly sources: readonly { readonly def: SourceDef; readonly used: readonly number[] }[],
+    private readonly mode: DecodeThreadMode,
+  ) {}
+
+  /** Whether this batch should go to the thread (else the caller decodes it in place). */
+  wants(batch: RecordBatch): boolean {
+    if (this.mode === 'never' || this.failed !== null) return false;
+    if (this.mode === 'auto' && (batch.raw?.starts.length ?? batch.values.length) < AUTO_MIN_RECORDS) return false;
+    return this.worker !== null || this.start();
+  }
+
+  private start(): boolean {
+    const script = workerScript();
+    if (script === null) {
+      this.failed = new Error('decode worker script not found (build with `npx tsc -p tsconfig.json`)');
+      return false;
+    }
+    const workerData: DecodeWorkerData = { sources: this.sources };
+    const w = new Worker(script, { workerData });
+    w.unref();
+    w.on('message', (reply: DecodeReply) => {
+      const p = this.pending.get(reply.id);
+      if (!p) return;
+      this.pending.delete(reply.id);
+      if (reply.error !== undefined) p.reject(new EngineError('internal', `decode thread: ${reply.error}`));
+      else p.resolve({ tape: reply.tape, batch: reply.raw !== undefined ? new ReturnedBatch(p.batch, reply.raw) : p.batch });
+    });
+    const fail = (e: Error): void => {
+      this.failed = e;
+      this.worker = null;
+      for (const p of this.pending.values()) p.reject(new EngineError('internal', `decode thread failed: ${e.message}`, { cause: e }));
+      this.pending.clear();
+    };
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (this.pending.size > 0) fail(new Error(`exited with code ${code}`));
+      this.worker = null;
+    });
+    this.worker = w;
+    return true;
+  }
+
+  /**
+   * Decode tape of the batch's records, in order (one decode result per record). Raw bytes are
+   * transferred to the thread and back: use the batch it resolves with, not the one passed in.
+   */
+  decode(source: number, batch: RecordBatch): Promise<DecodedBatch> {
+    const w = this.worker;
+    if (w === null) return Promise.reject(this.failed ?? new Error('decode thread not started'));
+    const id = this.nextId++;
+    const raw = batch.raw;
+    const req: DecodeRequest = raw !== undefined ? { id, source, raw } : { id, source, values: batch.values };
+    return new Promise<DecodedBatch>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, batch });
+      w.postMessage(req, raw !== undefined ? [raw.bytes.buffer as ArrayBuffer, raw.starts.buffer as ArrayBuffer, raw.ends.buffer as ArrayBuffer] : []);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w !== null) await w.terminate();
+  }
+}
+
+export interface DecodedBatch {
+  readonly tape: Uint8Array;
+  /** The batch, holding its raw bytes again after their round trip through the thread. */
+  readonly batch: RecordBatch;
+}
+
+/** A batch whose raw values came back from the decode thread (the original's buffers are detached). */
+class ReturnedBatch implements RecordBatch {
+  private texts: (string | null)[] | undefined;
+
+  constructor(
+    private readonly orig: RecordBatch,
+    readonly raw: RawValues,
+  ) {}
+
+  get split(): string {
+    return this.orig.split;
+  }
+
+  get firstIndex(): number {
+    return this.orig.firstIndex;
+  }
+
+  get values(): readonly (string | null)[] {
+    return (this.texts ??= rawValuesToStrings(this.raw));
+  }
+
+  where(i: number): string {
+    return this.orig.where(i);
+  }
+}

@@ -1,0 +1,45 @@
+// Worker-thread entry of the decode thread: holds one Debezium decoder per source and turns each
+// batch it is sent (raw bytes with offsets, or strings) into a decode tape that it transfers back,
+// in the order the batches arrived. Must not touch sources, sinks or operator state.
+import { parentPort, workerData } from 'node:worker_threads';
+import type { SourceDef } from '../../catalog/model.js';
+import { rawValueText } from '../connectors/raw-values.js';
+import type { RawValues } from '../connectors/source.js';
+import { createDebeziumDecoder } from '../formats/debezium-json.js';
+import type { Decoder } from '../formats/decoded-event.js';
+import { TapeWriter } from '../formats/event-tape.js';
+import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decode-protocol.js';
+
+const data = workerData as DecodeWorkerData;
+const decoders: Decoder[] = data.sources.map((s: { def: SourceDef; used: readonly number[] }) => createDebeziumDecoder(s.def, s.used));
+const tape = new TapeWriter(1 << 20);
+
+function decodeRaw(decoder: Decoder, raw: RawValues): void {
+  const n = raw.starts.length;
+  for (let i = 0; i < n; i++) {
+    const text = rawValueText(raw, i);
+    tape.write(text === null ? TOMBSTONE : decoder.decode(text));
+  }
+}
+
+const TOMBSTONE = Object.freeze({ kind: 'tombstone' as const });
+
+export function transferList(raw: RawValues | undefined): ArrayBuffer[] {
+  return raw === undefined ? [] : [raw.bytes.buffer as ArrayBuffer, raw.starts.buffer as ArrayBuffer, raw.ends.buffer as ArrayBuffer];
+}
+
+parentPort!.on('message', (req: DecodeRequest) => {
+  let reply: DecodeReply;
+  try {
+    const decoder = decoders[req.source]!;
+    if (req.raw !== undefined) decodeRaw(decoder, req.raw);
+    else for (const v of req.values!) tape.write(v === null ? TOMBSTONE : decoder.decode(v));
+    const bytes = tape.take();
+    reply = { id: req.id, tape: bytes, raw: req.raw };
+    parentPort!.postMessage(reply, [bytes.buffer as ArrayBuffer, ...transferList(req.raw)]);
+  } catch (e) {
+    tape.take();
+    reply = { id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e), raw: req.raw };
+    parentPort!.postMessage(reply, transferList(req.raw));
+  }
+});

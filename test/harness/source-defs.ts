@@ -1,0 +1,31 @@
+// Source definitions for tests: a SourceDef builder with the defaults a parsed CREATE SOURCE has,
+// and the SPEC's example `orders` source (five physical columns, two METADATA columns).
+import type { SourceColumn, SourceDef } from '../../catalog/model.js';
+import { T } from '../../catalog/types.js';
+
+export function sourceDef(name: string, columns: SourceColumn[], over: Partial<SourceDef> = {}): SourceDef {
+  return {
+    kind: 'source',
+    name,
+    columns,
+    primaryKey: [0],
+    connector: 'file',
+    format: 'debezium-json',
+    changelog: 'retract',
+    onError: 'dead_letter',
+    idleTimeoutMs: 10_000,
+    options: {},
+    baseDir: '/tmp',
+    ...over,
+  };
+}
+
+export const ORDERS_COLUMNS: SourceColumn[] = [
+  { name: 'id', type: T.bigint, nullable: false },
+  { name: 'customer_id', type: T.bigint, nullable: true },
+  { name: 'amount', type: T.decimal(10, 2), nullable: true },
+  { name: 'status', type: T.varchar, nullable: true },
+  { name: 'created_at', type: T.timestamp(3), nullable: true },
+  { name: 'changed_at', type: T.timestamp(3), nullable: true, metadata: 'source.ts_ms' },
+  { name: 'op', type: T.varchar, nullable: true, metadata: 'op' },
+];

@@ -1,0 +1,147 @@
+// The decode thread against in-place decoding: every record of mixed batches (generated orders with
+// and without the schema block, tombstones, malformed JSON, wrong types, unknown ops, unicode, huge
+// decimals and byte strings) gives the same DecodeResult through the worker's tape as from the
+// decoder itself; raw bytes come back intact after their round trip; the tape codec alone round-trips
+// every Value kind. Needs the compiled worker (dist/, built by `npm test`'s pretest).
+import { describe, expect, it } from 'vitest';
+import { T } from '../../catalog/types.js';
+import { rawValuesToStrings } from '../../engine/connectors/raw-values.js';
+import type { RawValues, RecordBatch } from '../../engine/connectors/source.js';
+import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
+import type { DecodeResult } from '../../engine/formats/decoded-event.js';
+import { TapeReader, TapeWriter } from '../../engine/formats/event-tape.js';
+import { DecodeThread } from '../../engine/runtime/decode-thread.js';
+import { generateOrders } from '../../examples/ecommerce/generate.js';
+import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
+
+const ORDERS = sourceDef('orders', ORDERS_COLUMNS);
+const WIDE = sourceDef('wide', [
+  { name: 'id', type: T.bigint, nullable: false },
+  { name: 'big', type: T.decimal(38, 2), nullable: true },
+  { name: 'flag', type: T.boolean, nullable: true },
+  { name: 'name', type: T.varchar, nullable: true },
+  { name: 'raw', type: T.bytes, nullable: true },
+  { name: 'd', type: T.double, nullable: true },
+]);
+
+function rawOf(lines: readonly (string | null)[]): RawValues {
+  const parts = lines.map((l) => Buffer.from(l ?? '', 'utf8'));
+  const bytes = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length + 1, 0));
+  const starts = new Uint32Array(lines.length);
+  const ends = new Uint32Array(lines.length);
+  let at = 0;
+  parts.forEach((p, i) => {
+    p.copy(bytes, at);
+    starts[i] = at;
+    ends[i] = at + p.length;
+    at += p.length;
+    bytes[at++] = 10;
+  });
+  return { bytes, starts, ends, ascii: lines.every((l) => l === null || /^[\x00-\x7f]*$/.test(l)) };
+}
+
+function batchOf(lines: readonly (string | null)[], raw: boolean): RecordBatch {
+  const r = rawOf(lines);
+  return {
+    split: 'test.jsonl',
+    firstIndex: 10,
+    values: lines,
+    ...(raw ? { raw: r } : {}),
+    where: (i: number) => `test.jsonl:${11 + i}`,
+  };
+}
+
+function readAll(tape: Uint8Array): DecodeResult[] {
+  const r = new TapeReader(tape);
+  const out: DecodeResult[] = [];
+  while (!r.done) out.push(r.next());
+  return out;
+}
+
+const TOMB: DecodeResult = { kind: 'tombstone' };
+
+describe('decode thread', () => {
+  const orders = [
+    ...generateOrders({ events: 400, customers: 20, seed: 7, schemaBlock: false, startMs: 0, spanMs: 3_600_000, outOfOrderMs: 5_000, tombstoneFraction: 0.1 }),
+    ...generateOrders({ events: 300, customers: 20, seed: 8, schemaBlock: true, startMs: 0, spanMs: 3_600_000, outOfOrderMs: 5_000, tombstoneFraction: 0.1 }),
+    null,
+    '{"op":"c","after":{"id":1,"customer_id":2,"amount":"1.5","status":"naïve ☃","created_at":5}}',
+    '{"op":"x","after":{"id":1}}',
+    '{"op":"c","after":{"id":"not a number"}}',
+    '{not json',
+    '{"op":"d","before":null,"after":null}',
+    '{"op":"t","source":{"ts_ms":1}}',
+  ];
+  const wide = [
+    '{"op":"c","after":{"id":9223372036854775807,"big":"123456789012345678901234567890.25","flag":true,"name":"x","raw":"AQID","d":1.5e300}}',
+    '{"op":"u","before":{"id":-9223372036854775808,"big":"-0.01","flag":false,"name":"","raw":"","d":-0.0},"after":{"id":1,"big":null,"flag":null,"name":null,"raw":null,"d":null}}',
+  ];
+
+  for (const raw of [true, false])
+    it(`gives the in-place decoder's results for ${raw ? 'raw bytes' : 'strings'}`, async () => {
+      const thread = new DecodeThread(
+        [
+          { def: ORDERS, used: [0, 1, 2, 3, 4, 5, 6] },
+          { def: WIDE, used: [0, 1, 2, 3, 4, 5] },
+        ],
+        'always',
+      );
+      try {
+        for (const [src, def, lines] of [[0, ORDERS, orders], [1, WIDE, wide]] as const) {
+          const batch = batchOf(lines, raw);
+          expect(thread.wants(batch)).toBe(true);
+          const decoded = await thread.decode(src, batch);
+          const got = readAll(decoded.tape);
+          const dec = createDebeziumDecoder(def, def === ORDERS ? [0, 1, 2, 3, 4, 5, 6] : [0, 1, 2, 3, 4, 5]);
+          const want = lines.map((l) => (l === null ? TOMB : dec.decode(l)));
+          expect(got).toEqual(want);
+          expect(got.some((r) => r.kind === 'bad')).toBe(def === ORDERS);
+          if (raw) {
+            expect(decoded.batch.raw?.bytes.length).toBe(batch.values.reduce((n, l) => n + Buffer.byteLength(l ?? '') + 1, 0));
+            expect(rawValuesToStrings(decoded.batch.raw!)).toEqual(lines);
+            expect(decoded.batch.values).toEqual(lines);
+            expect(decoded.batch.where(2)).toBe('test.jsonl:13');
+          }
+        }
+      } finally {
+        await thread.close();
+      }
+    });
+
+  it("'auto' leaves small batches to the caller and 'never' every batch", async () => {
+    const auto = new DecodeThread([{ def: ORDERS, used: [0] }], 'auto');
+    const never = new DecodeThread([{ def: ORDERS, used: [0] }], 'never');
+    expect(auto.wants(batchOf(orders.slice(0, 10), true))).toBe(false);
+    expect(never.wants(batchOf(orders, true))).toBe(false);
+    expect(auto.wants(batchOf(orders, true))).toBe(true);
+    await auto.close();
+  });
+
+  it('a failing worker rejects the batch instead of hanging', async () => {
+    const thread = new DecodeThread([{ def: ORDERS, used: [0] }], 'always');
+    const batch = batchOf(orders.slice(0, 5), false);
+    expect(thread.wants(batch)).toBe(true);
+    await expect(thread.decode(3, batch)).rejects.toThrow(/decode thread/);
+    await thread.close();
+  });
+});
+
+describe('decode tape', () => {
+  it('round-trips every value kind and record kind', () => {
+    const results: DecodeResult[] = [
+      { kind: 'event', op: 'u', before: [1n, null, true, false, 1.25, 'é☃', new Uint8Array([0, 255]), 10n ** 30n, -(2n ** 63n)], after: [2n, 'x', null, null, Number.NaN, '', new Uint8Array(0), -(10n ** 25n), 2n ** 63n - 1n], beforeComplete: true },
+      { kind: 'event', op: 'c', before: null, after: [], beforeComplete: false },
+      { kind: 'event', op: 't', before: null, after: null, beforeComplete: false },
+      { kind: 'tombstone' },
+      { kind: 'bad', reason: 'unknown-op', message: 'unknown op "m" (logical decoding message) ✓' },
+      { kind: 'event', op: 'd', before: ['a'.repeat(100_000)], after: null, beforeComplete: false },
+    ];
+    const w = new TapeWriter(16);
+    for (const r of results) w.write(r);
+    const tape = w.take();
+    expect(readAll(tape)).toEqual(results);
+    // the writer starts afresh after take()
+    w.write({ kind: 'tombstone' });
+    expect(readAll(w.take())).toEqual([{ kind: 'tombstone' }]);
+  });
+});
