@@ -58,13 +58,13 @@ class DebeziumJsonDecoder implements Decoder {
     this.fast = walker !== null ? FastEnvelope.create(walker, cols, wanted, template, this.rows, this.meta, schemas) : null;
   }
 
-  decode(text: string): DecodeResult {
-    const r = this.fast !== null ? this.fastDecode(text, this.fast) : null;
+  decode(text: string, bytes?: Uint8Array, a = 0, b = 0): DecodeResult {
+    const r = this.fast !== null ? this.fastDecode(text, this.fast, bytes, a, b) : null;
     return r !== null ? r : this.slowDecode(text);
   }
 
   /** The WebAssembly path; null when the JS walker must decode this text (from scratch). */
-  private fastDecode(s: string, fast: FastEnvelope): DecodeResult | null {
+  private fastDecode(s: string, fast: FastEnvelope, bytes: Uint8Array | undefined, a: number, b: number): DecodeResult | null {
     const st = this.st;
     st.reset();
     // a schema block seen before is compared as text: only what follows it is loaded and walked
@@ -73,10 +73,10 @@ class DebeziumJsonDecoder implements Decoder {
     let at: number;
     if (hit !== null) {
       at = SCHEMA_VALUE_AT + hit.text.length;
-      u = this.walker!.loadTail(s, at);
+      u = bytes !== undefined ? this.walker!.loadTailAscii(bytes, a, b, at) : this.walker!.loadTail(s, at);
       st.plans = hit.plans;
     } else {
-      u = this.walker!.load(s);
+      u = bytes !== undefined ? this.walker!.loadAscii(bytes, a, b) : this.walker!.load(s);
       at = skipWs(u, 0);
       if (u[at] !== 123) return null; // tombstones and non-objects
     }

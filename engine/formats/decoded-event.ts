@@ -34,6 +34,9 @@ export interface BadRecord {
 export type DecodeResult = DecodedEvent | Tombstone | BadRecord;
 
 export interface Decoder {
-  /** Decode one message value (one line of a .jsonl file; 'null' or '' is a tombstone). */
-  decode(text: string): DecodeResult;
+  /**
+   * Decode one message value (one line of a .jsonl file; 'null' or '' is a tombstone). When the
+   * caller knows the text is ASCII and has its bytes, `bytes[a, b)` (equal to text) saves a copy.
+   */
+  decode(text: string, bytes?: Uint8Array, a?: number, b?: number): DecodeResult;
 }

@@ -6,6 +6,11 @@ import { assembleWat } from './wasm-assembler.js';
 import { JSON_WALKER_WAT } from './json-walker-wat.js';
 import { PAD, writeCodes } from './json-scan.js';
 
+// The plain Uint8Array methods: Buffer's own fill/subarray are slower (argument handling, FastBuffer).
+const fill = Uint8Array.prototype.fill;
+const set = Uint8Array.prototype.set;
+const subarray = Uint8Array.prototype.subarray;
+
 interface WasmMemory {
   readonly buffer: ArrayBuffer;
   grow(pages: number): number;
@@ -90,6 +95,26 @@ export class JsonWalker {
     }
     writeCodes(s.substring(at), this.tail);
     return this.codes;
+  }
+
+  /** load() for a text known to be ASCII and equal to bytes[a, b): its bytes are its codes. */
+  loadAscii(bytes: Uint8Array, a: number, b: number): Buffer {
+    const n = b - a;
+    this.room(n);
+    const codes = this.codes;
+    set.call(codes, subarray.call(bytes, a, b), 0);
+    fill.call(codes, 0, n, n + PAD);
+    return codes;
+  }
+
+  /** loadTail() for an ASCII text equal to bytes[a, b). */
+  loadTailAscii(bytes: Uint8Array, a: number, b: number, at: number): Buffer {
+    const n = b - a;
+    this.room(n);
+    const codes = this.codes;
+    set.call(codes, subarray.call(bytes, a + at, b), at);
+    fill.call(codes, 0, n, n + PAD);
+    return codes;
   }
 
   private room(n: number): void {

@@ -16,9 +16,10 @@ const tape = new TapeWriter(1 << 20);
 
 function decodeRaw(decoder: Decoder, raw: RawValues): void {
   const n = raw.starts.length;
+  const ascii = raw.ascii;
   for (let i = 0; i < n; i++) {
     const text = rawValueText(raw, i);
-    tape.write(text === null ? TOMBSTONE : decoder.decode(text));
+    tape.write(text === null ? TOMBSTONE : ascii ? decoder.decode(text, raw.bytes, raw.starts[i]!, raw.ends[i]!) : decoder.decode(text));
   }
 }
 
