@@ -330,7 +330,7 @@ export class PipelineRun {
           m.tombstones++;
           continue;
         }
-        res = decoder.decode(text);
+        res = raw !== undefined && raw.ascii ? decoder.decode(text, raw.bytes, raw.starts[i]!, raw.ends[i]!) : decoder.decode(text);
       }
       const idx = batch.firstIndex + i;
       if (res.kind === 'tombstone') {
