@@ -98,6 +98,9 @@ interface SourceRun {
   done: Positions;
   readerEnded: boolean;
   ended: boolean;
+  /** The last event found late (batch and index), so it is counted and dead-lettered once. */
+  lateBatch: RecordBatch | undefined;
+  lateIndex: number;
 }
 
 /** Buffered output rows per sink above which they are written out before the commit. */
@@ -212,6 +215,8 @@ export class PipelineRun {
         done: {},
         readerEnded: false,
         ended: false,
+        lateBatch: undefined,
+        lateIndex: -1,
       });
       this.sources.push(srcRun as SourceRun);
       decodeSpecs.push({ def, used });
@@ -231,11 +236,17 @@ export class PipelineRun {
   private contextFor(sink: string, metrics: SourceMetrics, src: () => SourceRun): OperatorContext {
     return {
       late: () => {
-        metrics.late++;
         const s = src();
-        if (s.deadLetter && this.curBatch && this.curSource === s) {
-          const b = this.curBatch;
-          const i = this.curIndex;
+        const b = this.curBatch;
+        const i = this.curIndex;
+        if (b !== undefined && this.curSource === s) {
+          // one event counts (and is dead-lettered) once, however many of its changes and sinks found it late
+          if (s.lateBatch === b && s.lateIndex === i) return;
+          s.lateBatch = b;
+          s.lateIndex = i;
+        }
+        metrics.late++;
+        if (s.deadLetter && b !== undefined && this.curSource === s) {
           s.deadLetter.add(b.split, b.firstIndex + i, {
             reason: 'late',
             message: `change arrived after the watermark closed its window (sink '${sink}')`,

@@ -127,22 +127,25 @@ describe('bad input', () => {
     '{"op":"x","after":{"id":4,"customer_id":7,"amount":"1.00","status":"paid","created_at":1793491202000}}',
     '{"op":"c","after":{"id":5,"customer_id":8,"amount":"2.50","status":"paid","created_at":1793491900000}}',
     '{"op":"c","after":{"id":6,"customer_id":7,"amount":"3.00","status":"paid","created_at":1793491203000}}',
+    // late for both sinks, and both its changes (the retraction of id 1 and the insert) are late: one dead letter
+    '{"op":"u","before":null,"after":{"id":1,"customer_id":7,"amount":"11.00","status":"paid","created_at":1793491200000}}',
   ];
 
   it('dead-letters them with reason, raw text and file:line, and carries on', async () => {
     mkdirSync(join(TMP, 'bad'), { recursive: true });
     writeFileSync(join(TMP, 'bad/orders.jsonl'), lines.join('\n') + '\n');
-    writeFileSync(join(TMP, 'bad/pipeline.sql'), SOURCE('orders.jsonl') + SINK('bad_spend', '10s'));
+    writeFileSync(join(TMP, 'bad/pipeline.sql'), SOURCE('orders.jsonl') + SINK('bad_spend', '10s') + SINK('bad_spend_b', '10s'));
     const r = await cli(['run', 'bad', '--once', '--warehouse', 'whbad']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/source orders: 6 events read, 1 late, 3 dead-lettered/);
+    expect(r.stdout).toMatch(/source orders: 7 events read, 2 late, 3 dead-lettered/);
     const dl = await query('SELECT reason, position, raw FROM orders_dead_letter ORDER BY position', 'whbad');
     expect(dl.map((d) => [d['reason'], d['position']])).toEqual([
       ['type', 'orders.jsonl:2'],
       ['malformed', 'orders.jsonl:3'],
       ['unknown-op', 'orders.jsonl:4'],
       ['late', 'orders.jsonl:6'],
+      ['late', 'orders.jsonl:7'],
     ]);
     expect(dl[1]!['raw']).toBe(lines[2]);
     const out = await query('SELECT customer_id, orders, spend FROM features.bad_spend ORDER BY customer_id', 'whbad');
