@@ -1,7 +1,8 @@
-// connector = 'iceberg': buffers a sink's rows and commits them as one Iceberg snapshot per
-// barrier, together with the checkpoint (positions + operator state) that makes the commit
-// exactly-once: Parquet files, then the checkpoint, then the metadata version (the atomic point).
-// Knows nothing about operators or SQL; positions and state arrive as opaque JSON.
+// connector = 'iceberg': packs a sink's rows into typed columns as they arrive, has them encoded as
+// Parquet off the main thread (encoder-pool.ts) and commits them as one Iceberg snapshot per
+// barrier, with the checkpoint (positions + operator state) that makes the commit exactly-once:
+// Parquet files and the checkpoint, then the metadata version (the atomic point).
+// Knows nothing about operators or SQL; positions and state arrive as opaque snapshots.
 import type { SinkDef } from '../../catalog/model.js';
 import type { Field, Schema } from '../../catalog/types.js';
 import type { ObjectStore } from '../../catalog/store/object-store.js';
@@ -12,7 +13,10 @@ import type { CommitRequest, ResumeInfo, SinkWriter } from '../connectors/sink.j
 import { EngineError, withContext } from '../core/errors.js';
 import type { Row } from '../core/value.js';
 import { pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../state/checkpoint.js';
-import { icebergTypeOf, icebergTypeToJson, sameIcebergType } from '../../catalog/iceberg/schema.js';
+import { buildIcebergSchema, icebergTypeOf, icebergTypeToJson, sameIcebergType } from '../../catalog/iceberg/schema.js';
+import { CODEC_PROPERTY, DEFAULT_MAX_ROWS_PER_FILE, tableCompression, uploadEncodedFiles } from './data-file-upload.js';
+import { acquireSharedEncoder, type DataFileEncoder } from './encoder-pool.js';
+import { RowPacker } from './row-packer.js';
 
 export const SUMMARY_POSITIONS = 'streamforge.positions';
 export const SUMMARY_CHECKPOINT = 'streamforge.checkpoint';
@@ -32,6 +36,29 @@ export interface IcebergSinkOptions {
   readonly planFingerprint: string;
   /** Create the table only when the first rows arrive (dead-letter tables). */
   readonly createLazily?: boolean;
+  /**
+   * Encodes data files; the caller keeps ownership (close it yourself). Default: a handle on the
+   * shared worker-thread encoder, released at close().
+   */
+  readonly encoder?: DataFileEncoder;
+  /** Rows per Parquet file at most (default 1,000,000). */
+  readonly maxRowsPerFile?: number;
+}
+
+/**
+ * Properties of tables the sink creates. Snappy: measured 1.6x faster to encode than zstd in
+ * parquet-wasm (0.55 vs 0.85 µs per 7-column row) for files about 2x larger; PyIceberg (pyarrow)
+ * and DuckDB read it. Existing tables keep the codec their properties name.
+ */
+export const NEW_TABLE_PROPERTIES: Readonly<Record<string, string>> = { [CODEC_PROPERTY]: 'snappy' };
+
+/** Encodes still running ahead of a commit at most (each holds one staged batch). */
+const MAX_ENCODES_IN_FLIGHT = 2;
+
+/** One staged batch on its way to the object store. */
+interface Staged {
+  readonly files: Promise<DataFile[]>;
+  settled: boolean;
 }
 
 function tableSchema(o: IcebergSinkOptions): Schema {
@@ -57,10 +84,15 @@ function schemaMismatch(existing: IcebergTable, wanted: Schema): string | undefi
 
 export class IcebergSink implements SinkWriter {
   private table: IcebergTable | undefined;
-  private rows: Row[] = [];
-  /** Parquet files written ahead of the next commit (to bound memory), and their row count. */
-  private staged: DataFile[] = [];
+  /** Rows since the last stage (typed columns), created on first use. */
+  private packer: RowPacker | undefined;
+  /** The first row that could not be packed since the last commit: the next commit fails with it. */
+  private writeError: Error | undefined;
+  /** Batches staged (encoding or uploading) ahead of the next commit, and their row count. */
+  private staged: Staged[] = [];
   private stagedRows = 0;
+  private encoder: DataFileEncoder | undefined;
+  private ownsEncoder = false;
   private lastPositions = '';
   private keepCheckpoint: string | undefined;
   readonly schema: Schema;
@@ -81,6 +113,13 @@ export class IcebergSink implements SinkWriter {
   }
 
   async open(): Promise<ResumeInfo> {
+    const resume = await this.openTable();
+    // Start the encoder thread now: it loads Arrow and parquet-wasm while the pipeline runs.
+    if (!this.o.createLazily) this.encoderFor();
+    return resume;
+  }
+
+  private async openTable(): Promise<ResumeInfo> {
     const { store, namespace, table } = this.o;
     try {
       this.table = await loadTable(store, namespace, table);
@@ -96,6 +135,11 @@ export class IcebergSink implements SinkWriter {
         `sink '${this.o.name}' writes table '${namespace}.${table}' whose schema differs from its query: ${bad}; ` +
           `write to a new table (WITH table = '...') or drop the old one`,
       );
+    try {
+      tableCompression(this.table);
+    } catch (err) {
+      throw withContext('config', `sink '${this.o.name}' cannot write table '${namespace}.${table}'`, err);
+    }
     const summary = this.table.currentSnapshot?.summary;
     const positionsText = summary?.[SUMMARY_POSITIONS];
     if (!summary || positionsText === undefined) return {};
@@ -115,59 +159,97 @@ export class IcebergSink implements SinkWriter {
   }
 
   private async create(): Promise<IcebergTable> {
-    this.table = await createTable(this.o.store, this.o.namespace, this.o.table, this.schema, this.o.partitionBy);
+    this.table = await createTable(this.o.store, this.o.namespace, this.o.table, this.schema, this.o.partitionBy, NEW_TABLE_PROPERTIES);
     return this.table;
   }
 
+  private encoderFor(): DataFileEncoder {
+    if (this.encoder) return this.encoder;
+    this.ownsEncoder = this.o.encoder === undefined;
+    return (this.encoder = this.o.encoder ?? acquireSharedEncoder());
+  }
+
+  private newPacker(): RowPacker {
+    return (this.packer = new RowPacker(buildIcebergSchema(this.schema).columns));
+  }
+
   write(row: Row, weight: number): void {
-    if (this.o.format === 'changelog') {
-      this.rows.push([...row, weight]);
-      return;
-    }
-    if (weight < 0)
+    if (this.writeError) return; // the next commit fails with it; nothing after it is kept
+    const packer = this.packer ?? this.newPacker();
+    if (weight < 0 && this.o.format !== 'changelog')
       throw new EngineError('internal', `append-only sink '${this.o.name}' received a retraction (the planner should have rejected this query)`);
-    for (let i = 0; i < weight; i++) this.rows.push(row);
+    try {
+      if (this.o.format === 'changelog') packer.append([...row, weight]);
+      else for (let i = 0; i < weight; i++) packer.append(row);
+    } catch (err) {
+      this.writeError = err as Error;
+    }
   }
 
   pending(): number {
-    return this.rows.length + this.stagedRows;
+    return (this.packer?.length ?? 0) + this.stagedRows;
   }
 
   /**
-   * Write the buffered rows as Parquet files now (they become part of the next commit), so a long
-   * interval between commits does not hold every output row in memory. Files of an interrupted run
-   * are never referenced by a snapshot.
+   * Hand the buffered rows to the encoder now (they become part of the next commit), so a long
+   * interval between commits does not hold every output row in memory. Returns once the encode is
+   * started; waits only while more than MAX_ENCODES_IN_FLIGHT are unfinished. Encode failures
+   * surface at the next commit. Files of an interrupted run are never referenced by a snapshot.
    */
   async stage(minRows: number): Promise<void> {
-    if (this.rows.length === 0 || this.rows.length < minRows) return;
-    const table = this.table ?? (await this.create());
-    const rows = this.rows;
-    this.rows = [];
-    this.staged.push(...(await this.writeFiles(table, rows)));
-    this.stagedRows += rows.length;
+    const n = this.packer?.length ?? 0;
+    if (n === 0 || n < minRows || this.writeError) return;
+    this.startEncode(this.table ?? (await this.create()));
+    for (;;) {
+      const running = this.staged.filter((s) => !s.settled);
+      if (running.length <= MAX_ENCODES_IN_FLIGHT) return;
+      await running[0]!.files.catch(() => undefined);
+    }
   }
 
-  private async writeFiles(table: IcebergTable, rows: readonly Row[]): Promise<DataFile[]> {
-    // Loaded on first use: the Parquet stack (Arrow + WASM) costs ~0.3 s to load.
-    return (await import('./data-file-writer.js')).writeDataFiles(this.o.store, table, rows);
+  /** Seal the buffered rows and start encoding + uploading them. */
+  private startEncode(table: IcebergTable): void {
+    const batch = this.packer!.seal();
+    const job = {
+      schema: table.schema,
+      spec: table.spec,
+      batch,
+      maxRowsPerFile: this.o.maxRowsPerFile ?? DEFAULT_MAX_ROWS_PER_FILE,
+      compression: tableCompression(table),
+    };
+    const files = this.encoderFor()
+      .encode(job)
+      .then((encoded) => uploadEncodedFiles(this.o.store, table, encoded));
+    const s: Staged = { files, settled: false };
+    // Marks it settled; also keeps a failure from being unhandled before the commit awaits it.
+    files.then(
+      () => (s.settled = true),
+      () => (s.settled = true),
+    );
+    this.staged.push(s);
+    this.stagedRows += batch.length;
   }
 
   async commit(req: CommitRequest): Promise<boolean> {
     const positionsText = JSON.stringify(req.positions);
     const pending = this.pending();
-    if (pending === 0 && positionsText === this.lastPositions) return false;
-    if (pending === 0 && !this.table && this.o.createLazily) return false;
+    if (!this.writeError && pending === 0 && positionsText === this.lastPositions) return false;
+    if (!this.writeError && pending === 0 && !this.table && this.o.createLazily) return false;
     const table = this.table ?? (await this.create());
-    const rows = this.rows;
     try {
-      const files = [...this.staged, ...(rows.length > 0 ? await this.writeFiles(table, rows) : [])];
-      const ckptKey = await writeCheckpoint(this.o.store, table.keyPrefix, {
+      if (this.writeError) throw this.writeError;
+      if ((this.packer?.length ?? 0) > 0) this.startEncode(table);
+      // The checkpoint is written while the files encode: nothing references it before the commit.
+      const checkpoint = writeCheckpoint(this.o.store, table.keyPrefix, {
         version: 1,
         sink: this.o.name,
         planFingerprint: this.o.planFingerprint,
         positions: req.positions,
         operators: req.operators,
       });
+      checkpoint.catch(() => undefined); // awaited below unless a file fails first
+      const files = (await Promise.all(this.staged.map((s) => s.files))).flat();
+      const ckptKey = await checkpoint;
       this.table = await commitAppend(table, files, {
         [SUMMARY_POSITIONS]: positionsText,
         [SUMMARY_CHECKPOINT]: ckptKey,
@@ -178,7 +260,6 @@ export class IcebergSink implements SinkWriter {
       const keep = [ckptKey, ...(this.keepCheckpoint ? [this.keepCheckpoint] : [])];
       this.keepCheckpoint = ckptKey;
       await pruneCheckpoints(this.o.store, table.keyPrefix, keep);
-      this.rows = [];
       this.staged = [];
       this.stagedRows = 0;
       this.lastPositions = positionsText;
@@ -199,5 +280,10 @@ export class IcebergSink implements SinkWriter {
     }
   }
 
-  async close(): Promise<void> {}
+  /** Release the encoder (the shared worker stops with its last user); unfinished encodes are dropped. */
+  async close(): Promise<void> {
+    const enc = this.encoder;
+    this.encoder = undefined;
+    if (enc && this.ownsEncoder) await enc.close();
+  }
 }

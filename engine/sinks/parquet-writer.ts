@@ -1,7 +1,7 @@
-// The one adapter over apache-arrow + parquet-wasm: encodes positional rows for Iceberg columns
-// into Parquet bytes (field ids as Arrow field metadata 'PARQUET:field_id'; µs timestamps with
-// isAdjustedToUTC per type; decimals as DECIMAL), and decodes Parquet back to runtime values for
-// checks. It knows nothing about tables, partitions or object stores.
+// The one adapter over apache-arrow + parquet-wasm: encodes packed columns (packed-batch.ts; rows go
+// through the packer) for Iceberg columns into Parquet bytes (field ids as Arrow field metadata
+// 'PARQUET:field_id'; µs timestamps with isAdjustedToUTC per type; decimals as DECIMAL), and decodes
+// Parquet back to runtime values for checks. It knows nothing about tables, partitions or stores.
 import {
   Binary,
   Bool,
@@ -24,9 +24,13 @@ import {
   type DataType as ArrowType,
 } from 'apache-arrow';
 import { Compression, EnabledStatistics, readParquet, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
-import { columnBatchFromRows, type ColumnBatch, type IcebergColumn, type Row, type Value } from '../../catalog/index.js';
+import type { IcebergColumn, Row, Value } from '../../catalog/index.js';
+import { firstNull, isValid, ParquetEncodeError, type PackedBatch, type PackedColumn } from './packed-batch.js';
+import { packRows } from './row-packer.js';
 
-export type ParquetCompression = 'zstd' | 'snappy' | 'none';
+export { ParquetEncodeError } from './packed-batch.js';
+
+export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
 export interface ParquetEncodeOptions {
   readonly compression?: ParquetCompression;
@@ -37,212 +41,144 @@ export interface ParquetEncodeOptions {
   readonly end?: number;
 }
 
-export class ParquetEncodeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ParquetEncodeError';
-  }
-}
-
-const I64_MIN = -(1n << 63n);
-const I64_MAX = (1n << 63n) - 1n;
 const TWO32 = 4294967296;
 
 interface Col {
   readonly col: IcebergColumn;
-  /** The column's values; rows start..start+n are encoded. */
-  readonly vec: readonly Value[];
-  readonly start: number;
+  readonly packed: PackedColumn;
   readonly n: number;
 }
 
-function bad(c: Col, r: number, v: Value): never {
-  const shown = typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `bytes[${v.length}]` : JSON.stringify(v);
-  throw new ParquetEncodeError(
-    `column '${c.col.name}' (${c.col.type.kind}) cannot store ${shown} (${typeof v}) at row ${r - c.start}`,
-  );
+function wrongKind(c: Col): never {
+  throw new ParquetEncodeError(`column '${c.col.name}' (${c.col.type.kind}) was packed as ${c.packed.kind} (this is a bug)`);
 }
 
-/** Validity bitmap: bit set = valid. Returns undefined when the column has no nulls. */
-class Validity {
-  private bits: Uint8Array | undefined;
-  nulls = 0;
-  constructor(private readonly c: Col) {}
-  setNull(i: number): void {
-    if (this.c.col.required) throw new ParquetEncodeError(`column '${this.c.col.name}' is NOT NULL but row ${i} is NULL`);
-    if (!this.bits) this.bits = new Uint8Array((this.c.n + 7) >> 3).fill(0xff);
-    this.bits[i >> 3]! &= ~(1 << (i & 7));
-    this.nulls++;
-  }
-  props(): { nullCount: number; nullBitmap?: Uint8Array } {
-    return this.bits ? { nullCount: this.nulls, nullBitmap: this.bits } : { nullCount: 0 };
-  }
+function nullProps(c: Col): { nullCount: number; nullBitmap?: Uint8Array } {
+  const p = c.packed;
+  if (p.nullCount === 0 || p.validity === undefined) return { nullCount: 0 };
+  if (c.col.required) throw new ParquetEncodeError(`column '${c.col.name}' is NOT NULL but row ${firstNull(p, c.n)} is NULL`);
+  return { nullCount: p.nullCount, nullBitmap: p.validity };
 }
 
-function fixedWidth<T extends ArrowType>(
-  c: Col,
-  type: T,
-  bytesPerValue: number,
-  put: (buf: ArrayBuffer, i: number, v: Value, r: number) => void,
-): Data<T> {
-  const buf = new ArrayBuffer(Math.max(8, c.n * bytesPerValue));
-  const valid = new Validity(c);
-  for (let i = 0; i < c.n; i++) {
-    const r = c.start + i;
-    const v = c.vec[r] ?? null;
-    if (v === null) valid.setNull(i);
-    else put(buf, i, v, r);
-  }
-  const ArrayType = (type as unknown as { ArrayType: new (b: ArrayBuffer, o: number, l: number) => ArrayLike<unknown> }).ArrayType;
-  const elems = bytesPerValue === 16 ? c.n * 4 : c.n;
-  return makeData({ type, length: c.n, ...valid.props(), data: new ArrayType(buf, 0, elems) } as never) as Data<T>;
+function typedData<T extends ArrowType>(c: Col, type: T, values: ArrayBufferView): Data<T> {
+  return makeData({ type, length: c.n, ...nullProps(c), data: values } as never) as Data<T>;
 }
 
-function buildLong(c: Col, type: Int64): Data<Int64> {
-  let view: BigInt64Array | undefined;
-  return fixedWidth(c, type, 8, (buf, i, v, r) => {
-    if (typeof v !== 'bigint' || v < I64_MIN || v > I64_MAX) bad(c, r, v);
-    (view ??= new BigInt64Array(buf))[i] = v;
-  });
-}
-
+/** µs since the epoch as Float64 -> Int64 (checking that every valid value is a safe integer). */
 function buildMicros(c: Col, type: TimestampMicrosecond): Data<TimestampMicrosecond> {
-  let view: Int32Array | undefined;
-  return fixedWidth(c, type, 8, (buf, i, v, r) => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(c, r, v);
-    const w = (view ??= new Int32Array(buf));
+  const p = c.packed;
+  if (p.kind !== 'f64') wrongKind(c);
+  const words = new Int32Array(Math.max(2, 2 * c.n));
+  const vs = p.values;
+  for (let i = 0; i < c.n; i++) {
+    const v = vs[i]!;
+    if (!Number.isSafeInteger(v)) {
+      if (!isValid(p, i)) continue;
+      throw new ParquetEncodeError(`column '${c.col.name}' (${c.col.type.kind}) cannot store ${JSON.stringify(v)} (number) at row ${i}`);
+    }
     const hi = Math.floor(v / TWO32);
-    w[2 * i] = (v - hi * TWO32) | 0;
-    w[2 * i + 1] = hi;
-  });
-}
-
-function buildInt32(c: Col, type: Int32 | DateDay): Data<Int32 | DateDay> {
-  let view: Int32Array | undefined;
-  return fixedWidth<Int32 | DateDay>(c, type, 4, (buf, i, v, r) => {
-    if (typeof v !== 'number' || (v | 0) !== v) bad(c, r, v);
-    (view ??= new Int32Array(buf))[i] = v;
-  });
-}
-
-function buildDouble(c: Col, type: Float64): Data<Float64> {
-  let view: Float64Array | undefined;
-  return fixedWidth(c, type, 8, (buf, i, v, r) => {
-    if (typeof v !== 'number') bad(c, r, v);
-    (view ??= new Float64Array(buf))[i] = v;
-  });
-}
-
-function buildDecimal(c: Col, type: Decimal, precision: number): Data<Decimal> {
-  const limit = 10n ** BigInt(precision);
-  let view: BigInt64Array | undefined;
-  return fixedWidth(c, type, 16, (buf, i, v, r) => {
-    if (typeof v !== 'bigint' || v >= limit || v <= -limit) bad(c, r, v);
-    const w = (view ??= new BigInt64Array(buf));
-    // 128-bit little-endian two's complement: low 64 bits, then the (sign-extended) high 64 bits.
-    w[2 * i] = v; // BigInt64Array stores v modulo 2^64: exactly the low word
-    w[2 * i + 1] = v >= I64_MIN && v <= I64_MAX ? (v < 0n ? -1n : 0n) : v >> 64n;
-  });
+    words[2 * i] = (v - hi * TWO32) | 0;
+    words[2 * i + 1] = hi;
+  }
+  return typedData(c, type, new BigInt64Array(words.buffer, 0, c.n));
 }
 
 function buildBool(c: Col, type: Bool): Data<Bool> {
+  const p = c.packed;
+  if (p.kind !== 'bool') wrongKind(c);
   const bits = new Uint8Array(Math.max(1, (c.n + 7) >> 3));
-  const valid = new Validity(c);
-  for (let i = 0; i < c.n; i++) {
-    const r = c.start + i;
-    const v = c.vec[r] ?? null;
-    if (v === null) valid.setNull(i);
-    else if (typeof v !== 'boolean') bad(c, r, v);
-    else if (v) bits[i >> 3]! |= 1 << (i & 7);
-  }
-  return makeData({ type, length: c.n, ...valid.props(), data: bits });
+  for (let i = 0; i < c.n; i++) if (p.values[i] !== 0) bits[i >> 3]! |= 1 << (i & 7);
+  return makeData({ type, length: c.n, ...nullProps(c), data: bits });
 }
 
-/** UTF-8 (strings, lone surrogates as U+FFFD like TextEncoder) or raw bytes, with int32 offsets. */
-function buildVarBinary<T extends Utf8 | Binary>(c: Col, type: T, strings: boolean): Data<T> {
-  const offsets = new Int32Array(c.n + 1);
-  let buf = new Uint8Array(Math.max(64, c.n * 16));
+/** UTF-8 of each row (lone surrogates as U+FFFD, like TextEncoder) with int32 byte offsets. */
+function encodeUtf8(c: Col, text: string, ends: Int32Array): { data: Uint8Array; offsets: Int32Array } {
+  const n = c.n;
+  const offsets = new Int32Array(n + 1);
+  const chars = n === 0 ? 0 : ends[n - 1]!;
+  const whole = chars === text.length ? text : text.slice(0, chars);
+  if (Buffer.byteLength(whole, 'utf8') === whole.length) {
+    // ASCII: one byte per UTF-16 unit, so the character offsets are the byte offsets.
+    offsets.set(ends.subarray(0, n), 1);
+    return { data: Buffer.from(whole, 'latin1'), offsets };
+  }
+  let buf = new Uint8Array(Math.max(64, chars * 3));
   let pos = 0;
-  const ensure = (extra: number): void => {
-    if (pos + extra <= buf.length) return;
-    let size = buf.length * 2;
-    while (size < pos + extra) size *= 2;
-    if (size > 2 ** 31 - 1) throw new ParquetEncodeError(`column '${c.col.name}' exceeds 2 GiB in one file; lower the rows per file`);
-    const next = new Uint8Array(size);
-    next.set(buf.subarray(0, pos));
-    buf = next;
-  };
-  const valid = new Validity(c);
-  for (let i = 0; i < c.n; i++) {
-    const r = c.start + i;
-    const v = c.vec[r] ?? null;
-    if (v === null) valid.setNull(i);
-    else if (strings) {
-      if (typeof v !== 'string') bad(c, r, v);
-      const len = v.length;
-      ensure(len * 3);
-      for (let k = 0; k < len; k++) {
-        let cp = v.charCodeAt(k);
-        if (cp < 0x80) buf[pos++] = cp;
-        else if (cp < 0x800) {
-          buf[pos++] = 0xc0 | (cp >> 6);
-          buf[pos++] = 0x80 | (cp & 63);
-        } else {
-          if (cp >= 0xd800 && cp <= 0xdfff) {
-            const next = k + 1 < len ? v.charCodeAt(k + 1) : 0;
-            if (cp <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-              cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00);
-              k++;
-              buf[pos++] = 0xf0 | (cp >> 18);
-              buf[pos++] = 0x80 | ((cp >> 12) & 63);
-              buf[pos++] = 0x80 | ((cp >> 6) & 63);
-              buf[pos++] = 0x80 | (cp & 63);
-              continue;
-            }
-            cp = 0xfffd;
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    const end = ends[i]!;
+    for (; k < end; k++) {
+      let cp = text.charCodeAt(k);
+      if (cp < 0x80) buf[pos++] = cp;
+      else if (cp < 0x800) {
+        buf[pos++] = 0xc0 | (cp >> 6);
+        buf[pos++] = 0x80 | (cp & 63);
+      } else {
+        if (cp >= 0xd800 && cp <= 0xdfff) {
+          const next = k + 1 < end ? text.charCodeAt(k + 1) : 0;
+          if (cp <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+            cp = 0x10000 + ((cp - 0xd800) << 10) + (next - 0xdc00);
+            k++;
+            buf[pos++] = 0xf0 | (cp >> 18);
+            buf[pos++] = 0x80 | ((cp >> 12) & 63);
+            buf[pos++] = 0x80 | ((cp >> 6) & 63);
+            buf[pos++] = 0x80 | (cp & 63);
+            continue;
           }
-          buf[pos++] = 0xe0 | (cp >> 12);
-          buf[pos++] = 0x80 | ((cp >> 6) & 63);
-          buf[pos++] = 0x80 | (cp & 63);
+          cp = 0xfffd;
         }
+        buf[pos++] = 0xe0 | (cp >> 12);
+        buf[pos++] = 0x80 | ((cp >> 6) & 63);
+        buf[pos++] = 0x80 | (cp & 63);
       }
-    } else {
-      if (!(v instanceof Uint8Array)) bad(c, r, v);
-      ensure(v.length);
-      buf.set(v, pos);
-      pos += v.length;
     }
     offsets[i + 1] = pos;
   }
-  return makeData({ type, length: c.n, ...valid.props(), valueOffsets: offsets, data: buf.subarray(0, pos) } as never) as unknown as Data<T>;
+  if (pos > 2 ** 31 - 1) throw new ParquetEncodeError(`column '${c.col.name}' exceeds 2 GiB in one file; lower the rows per file`);
+  return { data: buf.subarray(0, pos), offsets };
+}
+
+function buildVarBinary<T extends Utf8 | Binary>(c: Col, type: T): Data<T> {
+  const p = c.packed;
+  let data: Uint8Array;
+  let offsets: Int32Array;
+  if (p.kind === 'utf8') ({ data, offsets } = encodeUtf8(c, p.text, p.ends));
+  else if (p.kind === 'bytes') {
+    offsets = new Int32Array(c.n + 1);
+    offsets.set(p.ends.subarray(0, c.n), 1);
+    data = p.data.subarray(0, offsets[c.n]!);
+  } else wrongKind(c);
+  return makeData({ type, length: c.n, ...nullProps(c), valueOffsets: offsets, data } as never) as unknown as Data<T>;
 }
 
 function buildColumn(c: Col): { type: ArrowType; data: Data } {
   const t = c.col.type;
+  const p = c.packed;
   switch (t.kind) {
     case 'boolean': {
       const type = new Bool();
       return { type, data: buildBool(c, type) };
     }
-    case 'int': {
-      const type = new Int32();
-      return { type, data: buildInt32(c, type) };
-    }
+    case 'int':
     case 'date': {
-      const type = new DateDay();
-      return { type, data: buildInt32(c, type) };
+      if (p.kind !== 'i32') wrongKind(c);
+      const type = t.kind === 'int' ? new Int32() : new DateDay();
+      return { type, data: typedData<Int32 | DateDay>(c, type, p.values.subarray(0, c.n)) };
     }
     case 'long': {
+      if (p.kind !== 'i64') wrongKind(c);
       const type = new Int64();
-      return { type, data: buildLong(c, type) };
+      return { type, data: typedData(c, type, p.values.subarray(0, c.n)) };
     }
     case 'double': {
+      if (p.kind !== 'f64') wrongKind(c);
       const type = new Float64();
-      return { type, data: buildDouble(c, type) };
+      return { type, data: typedData(c, type, p.values.subarray(0, c.n)) };
     }
     case 'decimal': {
+      if (p.kind !== 'i128') wrongKind(c);
       const type = new Decimal(t.scale, t.precision, 128);
-      return { type, data: buildDecimal(c, type, t.precision) };
+      return { type, data: typedData(c, type, new Uint32Array(p.values.buffer, p.values.byteOffset, 4 * c.n)) };
     }
     case 'timestamp':
     case 'timestamptz': {
@@ -251,11 +187,11 @@ function buildColumn(c: Col): { type: ArrowType; data: Data } {
     }
     case 'string': {
       const type = new Utf8();
-      return { type, data: buildVarBinary(c, type, true) };
+      return { type, data: buildVarBinary(c, type) };
     }
     case 'binary': {
       const type = new Binary();
-      return { type, data: buildVarBinary(c, type, false) };
+      return { type, data: buildVarBinary(c, type) };
     }
   }
 }
@@ -263,26 +199,34 @@ function buildColumn(c: Col): { type: ArrowType; data: Data } {
 const CODECS: Record<ParquetCompression, Compression> = {
   zstd: Compression.ZSTD,
   snappy: Compression.SNAPPY,
+  gzip: Compression.GZIP,
   none: Compression.UNCOMPRESSED,
 };
 
 /** Parquet bytes for rows[start..end) (row[i] is column i). Throws ParquetEncodeError on bad values. */
 export function encodeParquet(columns: readonly IcebergColumn[], rows: readonly Row[], options: ParquetEncodeOptions = {}): Uint8Array {
   const { start, end, ...rest } = options;
-  return encodeParquetBatch(columns, columnBatchFromRows(rows, columns.length, start ?? 0, end ?? rows.length), rest);
+  return encodeParquetPacked(columns, packRows(columns, rows, start ?? 0, end ?? rows.length), rest);
 }
 
-/** Parquet bytes for rows start..end of a columnar batch (vectors[c] holds column c). */
-export function encodeParquetBatch(columns: readonly IcebergColumn[], batch: ColumnBatch, options: ParquetEncodeOptions = {}): Uint8Array {
-  const start = options.start ?? 0;
-  const end = options.end ?? batch.length;
-  const n = Math.max(0, end - start);
+/**
+ * Parquet bytes for a packed batch (batch.columns[c] holds columns[c]); the typed columns become the
+ * Arrow buffers without a per-value pass, except timestamps (float -> int64), booleans (bytes -> bits)
+ * and non-ASCII strings. Throws ParquetEncodeError on NULL in a NOT NULL column or a fractional
+ * timestamp.
+ */
+export function encodeParquetPacked(
+  columns: readonly IcebergColumn[],
+  batch: PackedBatch,
+  options: Omit<ParquetEncodeOptions, 'start' | 'end'> = {},
+): Uint8Array {
+  const n = batch.length;
   const fields: Field[] = [];
   const children: Data[] = [];
   columns.forEach((col, ci) => {
-    const vec: readonly Value[] | undefined = batch.vectors[ci];
-    if (!vec || vec.length < end) throw new ParquetEncodeError(`column '${col.name}' has ${vec?.length ?? 0} values, need ${end}`);
-    const { type, data } = buildColumn({ col, vec, start, n });
+    const packed = batch.columns[ci];
+    if (!packed) throw new ParquetEncodeError(`column '${col.name}' is missing from the batch`);
+    const { type, data } = buildColumn({ col, packed, n });
     fields.push(new Field(col.name, type, !col.required, new Map([['PARQUET:field_id', String(col.id)]])));
     children.push(data);
   });
