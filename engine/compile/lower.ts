@@ -2,11 +2,10 @@
 // watermark tracker -> filter/project/window operators -> the sink writer. The only file that
 // knows both plan nodes and operators; it compiles bound expressions to closures once here.
 import type { SourceDef } from '../../catalog/model.js';
-import type { AggregateCall } from '../../sql/plan/expr.js';
+import type { AggregateCall, BoundExpr } from '../../sql/plan/expr.js';
 import type { LogicalPlan, SinkWrite } from '../../sql/plan/logical-plan.js';
 import { compileExpr, formatExpr } from '../../sql/index.js';
 import { internal } from '../core/errors.js';
-import type { Row } from '../core/value.js';
 import type { AggregateSpec } from '../ops/accumulators.js';
 import { ChangelogNormalizer } from '../ops/changelog.js';
 import { FilterOp } from '../ops/filter.js';
@@ -30,20 +29,48 @@ export interface SinkChain {
   readonly operators: readonly Operator[];
 }
 
+/** An Output feeding `op`: its own methods, bound (no trampoline shared by every operator kind). */
 function outputOf(op: Operator): Output {
-  return {
-    change: (row: Row, weight: number) => op.onChange(row, weight),
-    watermark: (t: number) => op.onWatermark(t),
-  };
+  return { change: op.onChange.bind(op), watermark: op.onWatermark.bind(op) };
+}
+
+/** A structural key of a bound expression: equal keys evaluate equally on every row (spans and names ignored). */
+function exprKey(e: BoundExpr): string {
+  const t = JSON.stringify(e.type);
+  switch (e.kind) {
+    case 'column':
+      return `c${e.index}:${t}`;
+    case 'literal': {
+      const v = e.value;
+      const text =
+        v instanceof Uint8Array
+          ? `b${Buffer.from(v).toString('base64')}`
+          : typeof v === 'bigint'
+            ? `i${v}`
+            : typeof v === 'number'
+              ? `n${Object.is(v, -0) ? '-0' : String(v)}`
+              : `j${JSON.stringify(v)}`;
+      return `l(${text}):${t}`;
+    }
+    case 'call':
+      return `f${JSON.stringify(e.fn)}(${e.args.map(exprKey).join(',')}):${t}`;
+    case 'cast':
+      return `cast(${exprKey(e.expr)}):${t}`;
+    case 'case':
+      return `case(${e.whens.map((w) => `${exprKey(w.when)}=>${exprKey(w.then)}`).join(',')};${e.else ? exprKey(e.else) : ''}):${t}`;
+  }
 }
 
 function aggregateSpec(a: AggregateCall): AggregateSpec {
+  // COUNT(*) has no argument: its input is TRUE for every row.
+  const argKey = a.fn === 'count_star' ? '*' : a.arg ? exprKey(a.arg) : '';
   return {
     fn: a.fn,
     ...(a.arg ? { arg: compileExpr(a.arg) } : {}),
     ...(a.filter ? { filter: compileExpr(a.filter) } : {}),
     argType: a.arg?.type,
     resultType: a.type,
+    inputKey: `${argKey}|${a.filter ? exprKey(a.filter) : ''}`,
   };
 }
 
@@ -107,6 +134,8 @@ export function lowerSink(plan: SinkWrite, sinkOutput: Output, ctx: OperatorCont
     tracker = new WatermarkTracker(`${name}/0-watermark`, out, ctx, {
       timeColumn: source.watermark.column,
       delay: source.watermark.delayMicros,
+      // Only a SESSION aggregate acts on a repeated watermark.
+      repeat: operators.some((op) => op instanceof SessionAggregateOp),
     });
     operators.unshift(tracker);
     out = outputOf(tracker);

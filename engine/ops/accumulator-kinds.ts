@@ -9,6 +9,8 @@ import { valueFromJson, valueToJson } from '../core/value.js';
 /** One aggregate's behaviour over the slots [at, at + slots) of a group's state array. */
 export interface Kind {
   readonly slots: number;
+  /** Kinds with equal stateKeys keep identical state for identical inputs (so they may share it). */
+  readonly stateKey: string;
   init(s: unknown[], at: number): void;
   /** `v` is the non-null effective input (TRUE for COUNT(*)); `w` a signed weight. */
   add(s: unknown[], at: number, v: Value, w: number): void;
@@ -89,6 +91,7 @@ function bigOf(s: unknown[], i: number): bigint {
 
 export class CountKind implements Kind {
   readonly slots = 1;
+  readonly stateKey = 'count';
   init(s: unknown[], at: number): void {
     s[at] = 0;
   }
@@ -107,53 +110,95 @@ export class CountKind implements Kind {
 }
 
 const SMALL_LIMIT = 2 ** 50;
-const BIG_SMALL_LIMIT = 2n ** 50n;
+const MAX_SAFE_NUM = Number.MAX_SAFE_INTEGER;
 
 /**
  * SUM/AVG over INT, BIGINT and DECIMAL (unscaled bigints), exact: unit-weight changes of values
  * below 2^50 accumulate in a plain number (integral, so exact) that is flushed into a bigint
- * before it could lose bits; everything else goes straight to the bigint.
+ * before it could lose bits; everything else goes to the bigint, which stays the number 0 until
+ * first needed (so results of small sums need no bigint arithmetic).
  */
 export class ExactSumKind implements Kind {
-  readonly slots = 3; // [n, small, big]
+  readonly slots = 3; // [n, small, big (0 or a bigint)]
+  readonly stateKey: string;
+  /** 10^scale as a double when exact, else 0. */
+  private readonly unit: number;
+  /** Results that are the exact sum itself (same scale, no rounding). */
+  private readonly identity: 'decimal' | 'bigint' | 'int' | 'double' | null;
   constructor(
     private readonly avg: boolean,
     private readonly scale: number,
     private readonly resultType: DataType,
-  ) {}
+  ) {
+    this.stateKey = `exact-sum/${scale}`;
+    const unit = 10 ** scale;
+    this.unit = Number.isSafeInteger(unit) && BigInt(unit) === pow10n(scale) ? unit : 0;
+    const r = resultType;
+    this.identity =
+      r.kind === 'decimal'
+        ? r.scale === scale
+          ? 'decimal'
+          : null
+        : r.kind === 'bigint' || r.kind === 'int'
+          ? scale === 0
+            ? r.kind
+            : null
+          : r.kind === 'double' && this.unit > 0
+            ? 'double'
+            : null;
+  }
   init(s: unknown[], at: number): void {
     s[at] = 0;
     s[at + 1] = 0;
-    s[at + 2] = 0n;
+    s[at + 2] = 0;
   }
   add(s: unknown[], at: number, v: Value, w: number): void {
     s[at] = (s[at] as number) + w;
-    let x: number;
-    if (typeof v === 'bigint') {
-      if (v >= BIG_SMALL_LIMIT || v <= -BIG_SMALL_LIMIT || (w !== 1 && w !== -1)) {
-        s[at + 2] = bigOf(s, at + 2) + v * BigInt(w);
-        return;
-      }
-      x = Number(v);
-    } else {
-      if (w !== 1 && w !== -1) {
-        s[at + 2] = bigOf(s, at + 2) + BigInt(v as number) * BigInt(w);
-        return;
-      }
-      x = v as number;
+    // Number() of a bigint at or beyond 2^50 in magnitude rounds to a value still beyond it.
+    const x = typeof v === 'bigint' ? Number(v) : (v as number);
+    if ((w === 1 || w === -1) && x < SMALL_LIMIT && x > -SMALL_LIMIT) {
+      const small = (s[at + 1] as number) + (w === 1 ? x : -x);
+      if (small > SMALL_LIMIT || small < -SMALL_LIMIT) {
+        this.addBig(s, at, BigInt(small));
+        s[at + 1] = 0;
+      } else s[at + 1] = small;
+      return;
     }
-    const small = (s[at + 1] as number) + (w === 1 ? x : -x);
-    if (small > SMALL_LIMIT || small < -SMALL_LIMIT) {
-      s[at + 2] = bigOf(s, at + 2) + BigInt(small);
-      s[at + 1] = 0;
-    } else s[at + 1] = small;
+    this.addBig(s, at, (typeof v === 'bigint' ? v : BigInt(v as number)) * BigInt(w));
+  }
+  private addBig(s: unknown[], at: number, d: bigint): void {
+    const big = s[at + 2];
+    s[at + 2] = typeof big === 'bigint' ? big + d : d;
   }
   private exact(s: unknown[], at: number): bigint {
-    return bigOf(s, at + 2) + BigInt(s[at + 1] as number);
+    const big = s[at + 2];
+    const small = BigInt(s[at + 1] as number);
+    return typeof big === 'bigint' ? big + small : small;
   }
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
     if (n <= 0) return null;
+    if (typeof s[at + 2] !== 'bigint') {
+      // Only the small part: both operands of the division are exact doubles, so one IEEE
+      // division rounds exactly as ratio() would.
+      const small = s[at + 1] as number;
+      if (this.avg) {
+        const den = n * this.unit;
+        if (den > 0 && den <= MAX_SAFE_NUM) return small / den;
+      } else {
+        switch (this.identity) {
+          case 'decimal':
+          case 'bigint':
+            return BigInt(small);
+          case 'int':
+            return small;
+          case 'double':
+            return small / this.unit;
+          case null:
+            break;
+        }
+      }
+    }
     if (this.avg) return ratio(this.exact(s, at), BigInt(n) * pow10n(this.scale));
     return exactTo(this.resultType, this.exact(s, at), this.scale);
   }
@@ -163,14 +208,22 @@ export class ExactSumKind implements Kind {
   fromJson(s: unknown[], at: number, j: unknown): void {
     const [n, sum] = j as [number, string];
     s[at] = n;
-    s[at + 1] = 0;
-    s[at + 2] = BigInt(sum);
+    const big = BigInt(sum);
+    const small = Number(big);
+    if (small < SMALL_LIMIT && small > -SMALL_LIMIT) {
+      s[at + 1] = small;
+      s[at + 2] = 0;
+    } else {
+      s[at + 1] = 0;
+      s[at + 2] = big;
+    }
   }
 }
 
 /** SUM/AVG over DOUBLE: a plain double sum (retractions subtract; doubles may round). */
 export class DoubleSumKind implements Kind {
   readonly slots = 2; // [n, sum]
+  readonly stateKey = 'double-sum';
   constructor(
     private readonly avg: boolean,
     private readonly resultType: DataType,
@@ -212,10 +265,13 @@ function finishMoment(fn: Moment, variance: number): Value {
 /** VAR/STDDEV over INT, BIGINT or DECIMAL: count, sum and sum of squares kept as exact bigints. */
 export class ExactMomentKind implements Kind {
   readonly slots = 3; // [n, S, Q]
+  readonly stateKey: string;
   constructor(
     private readonly fn: Moment,
     private readonly scale: number,
-  ) {}
+  ) {
+    this.stateKey = `exact-moment/${scale}`;
+  }
   init(s: unknown[], at: number): void {
     s[at] = 0;
     s[at + 1] = 0n;
@@ -259,6 +315,7 @@ export class ExactMomentKind implements Kind {
 /** VAR/STDDEV over DOUBLE: count, sum and sum of squares as doubles. */
 export class DoubleMomentKind implements Kind {
   readonly slots = 3; // [n, S, Q]
+  readonly stateKey = 'double-moment';
   constructor(private readonly fn: Moment) {}
   init(s: unknown[], at: number): void {
     s[at] = 0;

@@ -1,6 +1,8 @@
 // Accumulator kinds over value multisets: MIN/MAX (cached extreme, recomputed only after it is
 // retracted) and COUNT(DISTINCT). The first distinct value lives inline in the group's slots so
-// the common one-value group allocates nothing. Pure computation: no I/O, no SQL imports.
+// the common one-value group allocates nothing; BIGINT/DECIMAL values in the safe-integer range
+// are held as numbers (compared without bigint calls, nothing kept alive per group) and become
+// bigints again in results and snapshots. Pure computation: no I/O, no SQL imports.
 import type { JsonValue, Value } from '../core/value.js';
 import { compareValues, valueFromJson, valueToJson } from '../core/value.js';
 import { ValueMultiset, sameValue } from '../state/value-multiset.js';
@@ -44,32 +46,59 @@ function multisetPositives(s: unknown[], at: number): Value[] {
   return out;
 }
 
-function multisetToJson(s: unknown[], at: number): unknown {
+function multisetToJson(s: unknown[], at: number, out: (v: Value) => Value): unknown {
   const rest = s[at + 2] as ValueMultiset | null;
-  return [valueToJson(s[at] as Value), s[at + 1], rest === null ? null : rest.toJson()];
+  return [valueToJson(out(s[at] as Value)), s[at + 1], rest === null ? null : rest.toJson(out)];
 }
 
-function multisetFromJson(s: unknown[], at: number, j: unknown): void {
+function multisetFromJson(s: unknown[], at: number, j: unknown, held: (v: Value) => Value): void {
   const [v0, c0, rest] = j as [JsonValue, number, unknown];
-  s[at] = valueFromJson(v0);
+  s[at] = held(valueFromJson(v0));
   s[at + 1] = c0;
-  s[at + 2] = rest === null ? null : ValueMultiset.fromJson(rest);
+  s[at + 2] = rest === null ? null : ValueMultiset.fromJson(rest, held);
+}
+
+/**
+ * How a multiset kind holds its values: with `big` (BIGINT/DECIMAL arguments) a bigint in the
+ * safe-integer range is held as the equal number, and held numbers read back as bigints.
+ */
+class Holding {
+  constructor(readonly big: boolean) {}
+  readonly held = (v: Value): Value => {
+    if (this.big && typeof v === 'bigint') {
+      const n = Number(v);
+      if (Number.isSafeInteger(n)) return n;
+    }
+    return v;
+  };
+  readonly out = (v: Value): Value => (this.big && typeof v === 'number' ? BigInt(v) : v);
 }
 
 /** MIN/MAX over a value multiset; the extreme is cached and recomputed only after it is retracted. */
 export class ExtremeKind implements Kind {
   readonly slots = 5; // [v0, c0, rest, extreme | null, dirty]
-  constructor(private readonly isMax: boolean) {}
+  readonly stateKey: string;
+  private readonly h: Holding;
+  /** `big`: the argument is BIGINT or DECIMAL (values are bigints). */
+  constructor(
+    private readonly isMax: boolean,
+    big = false,
+  ) {
+    this.stateKey = isMax ? 'max' : 'min';
+    this.h = new Holding(big);
+  }
   init(s: unknown[], at: number): void {
     multisetInit(s, at);
     s[at + 3] = null;
     s[at + 4] = false;
   }
   private better(a: Value, b: Value): boolean {
+    if (typeof a === 'number' && typeof b === 'number') return this.isMax ? a > b : a < b;
     const c = compareValues(a, b);
     return this.isMax ? c > 0 : c < 0;
   }
-  add(s: unknown[], at: number, v: Value, w: number): void {
+  add(s: unknown[], at: number, value: Value, w: number): void {
+    const v = this.h.held(value);
     const before = multisetAdd(s, at, v, w);
     const after = before + w;
     if (s[at + 4] === true) return;
@@ -87,13 +116,13 @@ export class ExtremeKind implements Kind {
       s[at + 3] = best;
       s[at + 4] = false;
     }
-    return s[at + 3] as Value;
+    return this.h.out(s[at + 3] as Value);
   }
   toJson(s: unknown[], at: number): unknown {
-    return multisetToJson(s, at);
+    return multisetToJson(s, at, this.h.out);
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
-    multisetFromJson(s, at, j);
+    multisetFromJson(s, at, j, this.h.held);
     s[at + 3] = null;
     s[at + 4] = true;
   }
@@ -101,12 +130,18 @@ export class ExtremeKind implements Kind {
 
 export class DistinctKind implements Kind {
   readonly slots = 4; // [v0, c0, rest, number of values with count > 0]
+  readonly stateKey = 'distinct';
+  private readonly h: Holding;
+  /** `big`: the argument is BIGINT or DECIMAL (values are bigints). */
+  constructor(big = false) {
+    this.h = new Holding(big);
+  }
   init(s: unknown[], at: number): void {
     multisetInit(s, at);
     s[at + 3] = 0;
   }
-  add(s: unknown[], at: number, v: Value, w: number): void {
-    const before = multisetAdd(s, at, v, w);
+  add(s: unknown[], at: number, value: Value, w: number): void {
+    const before = multisetAdd(s, at, this.h.held(value), w);
     const after = before + w;
     if (before <= 0 && after > 0) s[at + 3] = (s[at + 3] as number) + 1;
     else if (before > 0 && after <= 0) s[at + 3] = (s[at + 3] as number) - 1;
@@ -115,10 +150,10 @@ export class DistinctKind implements Kind {
     return BigInt(s[at + 3] as number);
   }
   toJson(s: unknown[], at: number): unknown {
-    return multisetToJson(s, at);
+    return multisetToJson(s, at, this.h.out);
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
-    multisetFromJson(s, at, j);
+    multisetFromJson(s, at, j, this.h.held);
     s[at + 3] = multisetPositives(s, at).length;
   }
 }

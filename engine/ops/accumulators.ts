@@ -30,6 +30,20 @@ export interface AggregateSpec {
   readonly filter?: (row: Row) => Value;
   readonly argType: DataType | undefined;
   readonly resultType: DataType;
+  /**
+   * Aggregates with equal inputKeys have equal effective inputs for every row (the same argument
+   * and the same FILTER), so they evaluate them once and share state where their kinds agree
+   * (SUM and AVG of one column). Absent: nothing is shared.
+   */
+  readonly inputKey?: string;
+}
+
+export interface AccumulatorSetOptions {
+  /**
+   * The slot just before `base` holds the group's net row count (the sum of every weight
+   * applied): COUNT(*) without FILTER reads it instead of keeping a count of its own.
+   */
+  readonly rowCountBefore?: boolean;
 }
 
 function needArgType(spec: AggregateSpec): DataType {
@@ -38,17 +52,20 @@ function needArgType(spec: AggregateSpec): DataType {
   return spec.argType;
 }
 
+/** The argument's values are bigints (BIGINT, DECIMAL). */
+const bigArg = (spec: AggregateSpec): boolean => spec.argType?.kind === 'bigint' || spec.argType?.kind === 'decimal';
+
 function kindFor(spec: AggregateSpec): Kind {
   switch (spec.fn) {
     case 'count_star':
     case 'count':
       return new CountKind();
     case 'count_distinct':
-      return new DistinctKind();
+      return new DistinctKind(bigArg(spec));
     case 'min':
-      return new ExtremeKind(false);
+      return new ExtremeKind(false, bigArg(spec));
     case 'max':
-      return new ExtremeKind(true);
+      return new ExtremeKind(true, bigArg(spec));
     case 'sum':
     case 'avg': {
       const t = needArgType(spec);
@@ -72,6 +89,8 @@ const ALWAYS = (): Value => true;
 /**
  * The aggregates of one window aggregation laid out over a flat state array: aggregate i uses
  * slots [base + offset(i), ...). Callers own the arrays (one per group) and pass `base`.
+ * Aggregates with the same inputKey and kind state share slots: only the first (the owner)
+ * updates them. Snapshots (toJson) still hold one entry per aggregate.
  */
 export class AccumulatorSet {
   readonly width: number;
@@ -80,23 +99,71 @@ export class AccumulatorSet {
   private readonly offsets: number[];
   private readonly args: ((row: Row) => Value)[];
   private readonly filters: (((row: Row) => Value) | undefined)[];
+  /**
+   * Aggregate i's effective input is that of aggregate inputFrom[i] (itself when first; -1: it
+   * needs none, being COUNT(*) read from the row count).
+   */
+  private readonly inputFrom: number[];
+  /** Aggregate i's argument is BIGINT or DECIMAL: inputsOf() hands safe bigints over as numbers. */
+  private readonly bigInput: boolean[];
+  /** Aggregate i updates its slots (false: it shares an earlier one's, or reads the row count). */
+  private readonly owner: boolean[];
+  /** Aggregate i is COUNT(*) read from the row count before `base`. */
+  private readonly rowCount: boolean[];
+  /** The owners' indexes, kinds and offsets (the per-change loop). */
+  private readonly ownerIndex: number[];
+  private readonly ownerKinds: Kind[];
+  private readonly ownerOffsets: number[];
+  private readonly scratch: Value[];
 
-  constructor(specs: readonly AggregateSpec[]) {
+  constructor(specs: readonly AggregateSpec[], opts: AccumulatorSetOptions = {}) {
     this.kinds = specs.map(kindFor);
-    this.offsets = [];
-    let w = 0;
-    for (const k of this.kinds) {
-      this.offsets.push(w);
-      w += k.slots;
-    }
-    this.width = w;
     this.count = specs.length;
     this.args = specs.map((s) => (s.fn === 'count_star' ? ALWAYS : s.arg ?? ALWAYS));
     this.filters = specs.map((s) => s.filter);
+    this.offsets = [];
+    this.inputFrom = [];
+    this.bigInput = specs.map(bigArg);
+    this.owner = [];
+    this.rowCount = [];
+    this.ownerIndex = [];
+    this.ownerKinds = [];
+    this.ownerOffsets = [];
+    let w = 0;
+    for (let i = 0; i < specs.length; i++) {
+      const spec = specs[i]!;
+      const kind = this.kinds[i]!;
+      const key = spec.inputKey;
+      const countRows = opts.rowCountBefore === true && spec.fn === 'count_star' && spec.filter === undefined;
+      let from = i;
+      if (key !== undefined)
+        for (let j = 0; j < i && from === i; j++) if (specs[j]!.inputKey === key && this.inputFrom[j]! >= 0) from = j;
+      this.inputFrom.push(countRows ? -1 : from);
+      this.rowCount.push(countRows);
+      let shared = -1;
+      if (!countRows && key !== undefined)
+        for (let j = 0; j < i && shared < 0; j++)
+          if (this.owner[j] && specs[j]!.inputKey === key && this.kinds[j]!.stateKey === kind.stateKey) shared = j;
+      const own = !countRows && shared < 0;
+      this.owner.push(own);
+      if (shared >= 0) this.offsets.push(this.offsets[shared]!);
+      else {
+        this.offsets.push(w);
+        if (own) w += kind.slots;
+      }
+      if (own) {
+        this.ownerIndex.push(i);
+        this.ownerKinds.push(kind);
+        this.ownerOffsets.push(this.offsets[i]!);
+      }
+    }
+    this.width = w;
+    this.scratch = new Array<Value>(specs.length).fill(null);
   }
 
   init(s: unknown[], base: number): void {
-    for (let i = 0; i < this.kinds.length; i++) this.kinds[i]!.init(s, base + this.offsets[i]!);
+    const kinds = this.ownerKinds;
+    for (let k = 0; k < kinds.length; k++) kinds[k]!.init(s, base + this.ownerOffsets[k]!);
   }
 
   /**
@@ -109,35 +176,79 @@ export class AccumulatorSet {
     return this.args[i]!(row);
   }
 
-  /** Apply `row` with signed weight `w` to every aggregate. */
-  add(s: unknown[], base: number, row: Row, w: number): void {
-    const kinds = this.kinds;
-    for (let i = 0; i < kinds.length; i++) {
-      const v = this.input(i, row);
-      if (v !== null) kinds[i]!.add(s, base + this.offsets[i]!, v, w);
+  /**
+   * The effective input (see input()) of every aggregate for `row`, into `out`, for addInputs():
+   * a BIGINT/DECIMAL value in the safe-integer range is handed over as the equal number (every
+   * kind takes either, and converts once here rather than once per kind).
+   */
+  inputsOf(row: Row, out: Value[]): void {
+    const filters = this.filters;
+    const args = this.args;
+    const from = this.inputFrom;
+    for (let i = 0; i < args.length; i++) {
+      const j = from[i]!;
+      if (j !== i) {
+        out[i] = j < 0 ? null : out[j]!;
+        continue;
+      }
+      const f = filters[i];
+      let v = f !== undefined && f(row) !== true ? null : args[i]!(row);
+      if (typeof v === 'bigint' && this.bigInput[i]) {
+        const n = Number(v);
+        if (Number.isSafeInteger(n)) v = n;
+      }
+      out[i] = v;
     }
   }
 
-  /** Apply a pre-computed effective input (see input()) of aggregate i. */
+  /** Apply the effective inputs inputsOf() computed, with signed weight `w`. */
+  addInputs(s: unknown[], base: number, inputs: readonly Value[], w: number): void {
+    const kinds = this.ownerKinds;
+    const offsets = this.ownerOffsets;
+    const index = this.ownerIndex;
+    for (let k = 0; k < kinds.length; k++) {
+      const v = inputs[index[k]!]!;
+      if (v !== null) kinds[k]!.add(s, base + offsets[k]!, v, w);
+    }
+  }
+
+  /** Apply `row` with signed weight `w` to every aggregate. */
+  add(s: unknown[], base: number, row: Row, w: number): void {
+    this.inputsOf(row, this.scratch);
+    this.addInputs(s, base, this.scratch, w);
+  }
+
+  /** Apply a pre-computed effective input (see input()) of aggregate i (ignored unless i owns its state). */
   addInput(s: unknown[], base: number, i: number, v: Value, w: number): void {
-    if (v !== null) this.kinds[i]!.add(s, base + this.offsets[i]!, v, w);
+    if (v !== null && this.owner[i]) this.kinds[i]!.add(s, base + this.offsets[i]!, v, w);
   }
 
   result(s: unknown[], base: number, i: number): Value {
+    if (this.rowCount[i]) return BigInt(s[base - 1] as number);
     return this.kinds[i]!.result(s, base + this.offsets[i]!);
+  }
+
+  /** Write every aggregate's result into `out` from index `from` on. */
+  resultsInto(s: unknown[], base: number, out: Value[], from: number): void {
+    for (let i = 0; i < this.count; i++) out[from + i] = this.result(s, base, i);
   }
 
   /** Append every aggregate's result to `out`. */
   results(s: unknown[], base: number, out: Value[]): void {
-    for (let i = 0; i < this.kinds.length; i++) out.push(this.kinds[i]!.result(s, base + this.offsets[i]!));
+    for (let i = 0; i < this.count; i++) out.push(this.result(s, base, i));
   }
 
+  /** One JSON entry per aggregate (shared state appears under each of its aggregates). */
   toJson(s: unknown[], base: number): unknown[] {
-    return this.kinds.map((k, i) => k.toJson(s, base + this.offsets[i]!));
+    const out: unknown[] = [];
+    for (let i = 0; i < this.count; i++)
+      out.push(this.rowCount[i] ? s[base - 1] : this.kinds[i]!.toJson(s, base + this.offsets[i]!));
+    return out;
   }
 
+  /** Restore what toJson wrote (the row count before `base` is the caller's to restore). */
   fromJson(s: unknown[], base: number, j: readonly unknown[]): void {
-    for (let i = 0; i < this.kinds.length; i++) this.kinds[i]!.fromJson(s, base + this.offsets[i]!, j[i]);
+    for (let i = 0; i < this.count; i++) if (this.owner[i]) this.kinds[i]!.fromJson(s, base + this.offsets[i]!, j[i]);
   }
 }
 

@@ -2,15 +2,17 @@
 // upsert-normalizing sources with a PRIMARY KEY (the last row per key is kept and retracted on
 // the next c/r/u/d of that key, whatever `before` holds) exactly as SPEC "CREATE SOURCE" says.
 // All changes of one event are emitted before apply() returns (retractions first, then the
-// insert); the caller advances the watermark only between events. No I/O, no decoding here.
+// insert); the caller advances the watermark only between events. Rows handed in are not kept:
+// the key store copies them into typed arrays. No I/O, no decoding here.
 import type { DecodedEvent } from '../formats/decoded-event.js';
 import type { EventTime } from '../core/time.js';
 import type { Row, Value } from '../core/value.js';
 import { tupleKey } from '../core/value.js';
 import type { GroupKey } from '../state/group-key.js';
-import { keyOfColumns } from '../state/group-key.js';
+import { keyOfColumns, singleKey } from '../state/group-key.js';
 import type { RowsJson } from '../state/row-codec.js';
 import { decodeRows, encodeRows } from '../state/row-codec.js';
+import { KeyedRows } from './keyed-rows.js';
 import type { OperatorContext, Output } from './operator.js';
 
 export interface ChangelogConfig {
@@ -53,8 +55,10 @@ export class ChangelogNormalizer {
   readonly name = 'ChangelogNormalizer';
   readonly counters: ChangelogCounters = { missing_before: 0, truncates: 0 };
   private readonly mode: 'keyed' | 'multiset' | 'append';
-  /** keyed: primary key -> last row. */
-  private readonly byKey = new Map<GroupKey, Row>();
+  /** keyed: primary key -> last row (first-insert order). */
+  private readonly byKey: KeyedRows;
+  /** keyed with one key column: its index (the key needs no intermediate array), else -1. */
+  private readonly keyCol: number;
   /** multiset: key of the non-metadata columns -> live rows with those values (oldest first). */
   private readonly live = new Map<string, Row[]>();
   private readonly physical: number[];
@@ -71,6 +75,8 @@ export class ChangelogNormalizer {
     this.physical = [];
     for (let c = 0; c < config.columns; c++) if (!meta.has(c)) this.physical.push(c);
     this.physBuf = new Array<Value>(this.physical.length);
+    this.byKey = new KeyedRows(this.mode === 'keyed' ? config.columns : 0);
+    this.keyCol = config.primaryKey.length === 1 ? config.primaryKey[0]! : -1;
   }
 
   describe(): Readonly<Record<string, string>> {
@@ -106,7 +112,7 @@ export class ChangelogNormalizer {
   }
 
   private key(row: Row): GroupKey {
-    return keyOfColumns(row, this.config.primaryKey);
+    return this.keyCol >= 0 ? singleKey(row[this.keyCol] ?? null) : keyOfColumns(row, this.config.primaryKey);
   }
 
   private hasKey(row: Row): boolean {
@@ -116,16 +122,20 @@ export class ChangelogNormalizer {
 
   private applyKeyed(ev: DecodedEvent): NormalizeVerdict {
     const out = this.out;
-    const { before, after } = ev;
+    const store = this.byKey;
+    const before = ev.before;
+    const after = ev.after;
     switch (ev.op) {
       case 'c':
       case 'r': {
         if (after === null) return deadLetter(`'${ev.op}' event without an 'after' image`);
         const k = this.key(after);
-        const stored = this.byKey.get(k);
-        if (stored !== undefined) out.change(stored, -1);
+        const slot = store.slot(k);
+        if (slot >= 0) {
+          out.change(store.read(slot), -1);
+          store.write(slot, after);
+        } else store.add(k, after);
         out.change(after, 1);
-        this.byKey.set(k, after);
         return OK;
       }
       case 'u': {
@@ -133,35 +143,39 @@ export class ChangelogNormalizer {
         // The old key comes from `before` when it carries the key (a primary key change).
         const kAfter = this.key(after);
         const k = before !== null && this.hasKey(before) ? this.key(before) : kAfter;
-        const stored = this.byKey.get(k);
-        if (stored !== undefined) out.change(stored, -1);
+        const slot = store.slot(k);
+        if (slot >= 0) out.change(store.read(slot), -1);
         else if (before !== null && ev.beforeComplete) out.change(before, -1);
         else this.counters.missing_before++;
         if (k !== kAfter) {
-          this.byKey.delete(k);
+          if (slot >= 0) store.remove(k, slot);
           // Keep "one row per key": a row already stored under the new key is replaced too.
-          const other = this.byKey.get(kAfter);
-          if (other !== undefined) out.change(other, -1);
+          const other = store.slot(kAfter);
+          if (other >= 0) out.change(store.read(other), -1);
+          out.change(after, 1);
+          store.put(kAfter, after);
+          return OK;
         }
         out.change(after, 1);
-        this.byKey.set(kAfter, after);
+        if (slot >= 0) store.write(slot, after);
+        else store.add(k, after);
         return OK;
       }
       case 'd': {
         if (before === null) return deadLetter(`'d' event without a 'before' image`);
         const k = this.key(before);
-        const stored = this.byKey.get(k);
-        if (stored !== undefined) {
-          out.change(stored, -1);
-          this.byKey.delete(k);
+        const slot = store.slot(k);
+        if (slot >= 0) {
+          out.change(store.read(slot), -1);
+          store.remove(k, slot);
         } else if (ev.beforeComplete) out.change(before, -1);
         else this.counters.missing_before++;
         return OK;
       }
       case 't': {
         this.counters.truncates++;
-        for (const row of this.byKey.values()) out.change(row, -1);
-        this.byKey.clear();
+        store.forEach((row) => out.change(row, -1));
+        store.clear();
         return OK;
       }
     }
@@ -250,7 +264,7 @@ export class ChangelogNormalizer {
     const width = this.config.columns;
     switch (this.mode) {
       case 'keyed':
-        return { mode: 'keyed', rows: encodeRows([...this.byKey.values()], width) } satisfies Snapshot;
+        return { mode: 'keyed', rows: this.byKey.toRowsJson() } satisfies Snapshot;
       case 'multiset': {
         const rows: Row[] = [];
         for (const list of this.live.values()) for (const r of list) rows.push(r);
@@ -268,8 +282,7 @@ export class ChangelogNormalizer {
     this.byKey.clear();
     this.live.clear();
     if (s.mode === 'append') return;
-    const rows = decodeRows(s.rows);
-    if (s.mode === 'keyed') for (const r of rows) this.byKey.set(this.key(r), r);
-    else for (const r of rows) this.addLive(r);
+    if (s.mode === 'keyed') this.byKey.fromRowsJson(s.rows, (r) => this.key(r));
+    else for (const r of decodeRows(s.rows)) this.addLive(r);
   }
 }

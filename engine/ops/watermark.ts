@@ -15,6 +15,11 @@ export interface WatermarkConfig {
   readonly timeColumn: number;
   /** Declared delay in microseconds (`ts - INTERVAL '5' SECOND` -> 5_000_000). */
   readonly delay: number;
+  /**
+   * Repeat the watermark after an event that carried a change (default true). Only a SESSION
+   * aggregate acts on a repeat; chains without one turn this off and skip that work per event.
+   */
+  readonly repeat?: boolean;
 }
 
 interface Snapshot {
@@ -41,6 +46,10 @@ export class WatermarkTracker implements Operator {
   private forwarded = Number.NEGATIVE_INFINITY;
   /** A change passed through since the last watermark sent downstream. */
   private changed = false;
+  /** `current` may differ from when it was last sent (a max rose, splits or idleness changed). */
+  private moved = false;
+  private readonly repeat: boolean;
+  private readonly timeColumn: number;
 
   constructor(
     readonly id: string,
@@ -49,6 +58,8 @@ export class WatermarkTracker implements Operator {
     private readonly config: WatermarkConfig,
   ) {
     this.slots.set('', this.slot);
+    this.repeat = config.repeat ?? true;
+    this.timeColumn = config.timeColumn;
   }
 
   describe(): Readonly<Record<string, string>> {
@@ -57,11 +68,13 @@ export class WatermarkTracker implements Operator {
 
   /** Take `row`'s event time into account (for runtimes that do not chain this operator). */
   observe(row: Row): void {
-    const v = row[this.config.timeColumn];
+    const v = row[this.timeColumn];
     const t = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : Number.NEGATIVE_INFINITY;
-    if (t > this.slot.max) {
-      this.slot.max = t;
+    const slot = this.slot;
+    if (t > slot.max) {
+      slot.max = t;
       if (t > this.max) this.max = t;
+      this.moved = true;
     }
   }
 
@@ -81,11 +94,13 @@ export class WatermarkTracker implements Operator {
     }
     s.idle = false;
     this.slot = s;
+    this.moved = true;
   }
 
   /** Splits idle for the source's idle_timeout: they stop holding the watermark back. */
   setIdle(idle: readonly string[]): void {
     for (const [k, s] of this.slots) s.idle = idle.includes(k);
+    this.moved = true;
   }
 
   /** min over active splits of max(event time) - delay (every split idle: over all), or -Infinity. */
@@ -114,7 +129,14 @@ export class WatermarkTracker implements Operator {
    * is emitted after its event. Operators treat a repeated watermark cheaply.
    */
   flushWatermark(): void {
-    this.send(this.current);
+    if (this.moved) {
+      this.moved = false;
+      this.send(this.current);
+    } else if (this.changed) {
+      // current has not moved since it was last computed, so it is <= forwarded: a repeat.
+      this.changed = false;
+      if (this.repeat && this.forwarded !== Number.NEGATIVE_INFINITY) this.out.watermark(this.forwarded);
+    }
   }
 
   /** An external watermark (end of input = +Infinity, or an idle-source advance). */
@@ -129,7 +151,7 @@ export class WatermarkTracker implements Operator {
       this.out.watermark(wm);
     } else if (this.changed) {
       this.changed = false;
-      if (this.forwarded !== Number.NEGATIVE_INFINITY) this.out.watermark(this.forwarded);
+      if (this.repeat && this.forwarded !== Number.NEGATIVE_INFINITY) this.out.watermark(this.forwarded);
     }
   }
 
@@ -154,5 +176,6 @@ export class WatermarkTracker implements Operator {
       this.slots.set('', { max: this.max, idle: false });
     }
     this.slot = this.slots.values().next().value ?? { max: this.max, idle: false };
+    this.moved = true;
   }
 }

@@ -9,11 +9,13 @@ import { tupleKey, valueKey } from '../core/value.js';
 export type GroupKey = string | number | bigint | boolean | null;
 
 /** Map key of one value. */
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-const MIN_SAFE = -MAX_SAFE;
-
 export function singleKey(v: Value): GroupKey {
-  if (typeof v === 'bigint') return v <= MAX_SAFE && v >= MIN_SAFE ? Number(v) : v;
+  if (typeof v === 'bigint') {
+    // One conversion instead of two bigint comparisons: beyond the safe range the rounded number
+    // is not a safe integer either.
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : v;
+  }
   return v instanceof Uint8Array ? valueKey(v) : v;
 }
 

@@ -81,14 +81,16 @@ export class ValueMultiset {
     this.index = index;
   }
 
-  toJson(): [JsonValue[], number[]] {
-    return [this.vals.map(valueToJson), this.cnts.slice()];
+  /** `out` maps each held value to the value to write (default: as held). */
+  toJson(out: (v: Value) => Value = (v) => v): [JsonValue[], number[]] {
+    return [this.vals.map((v) => valueToJson(out(v))), this.cnts.slice()];
   }
 
-  static fromJson(j: unknown): ValueMultiset {
+  /** `held` maps each value read to the value to hold (default: as read). */
+  static fromJson(j: unknown, held: (v: Value) => Value = (v) => v): ValueMultiset {
     const [vals, cnts] = j as [JsonValue[], number[]];
     const m = new ValueMultiset();
-    for (let i = 0; i < vals.length; i++) m.add(valueFromJson(vals[i]!), cnts[i]!);
+    for (let i = 0; i < vals.length; i++) m.add(held(valueFromJson(vals[i]!)), cnts[i]!);
     return m;
   }
 }

@@ -143,6 +143,34 @@ describe('MIN and MAX', () => {
     for (let i = 1; i <= 50; i++) mn.add([BigInt(i)], -1);
     expect(mn.result()).toBe(51n);
   });
+
+  it('BIGINT values inside and beyond the safe-integer range mix exactly and come back as bigints', () => {
+    const huge = 2n ** 60n;
+    const mx = acc('max', T.bigint, T.bigint);
+    const mn = acc('min', T.bigint, T.bigint);
+    const dc = acc('count_distinct', T.bigint, T.bigint);
+    const rows: [Value, number][] = [[7n, 1], [huge, 1], [-huge, 1], [7n, 1], [2n ** 53n, 1], [2n ** 53n - 1n, 1]];
+    for (const a of [mx, mn, dc]) feed(a, rows);
+    expect([mx.result(), mn.result(), dc.result()]).toEqual([huge, -huge, 5n]);
+    for (const a of [mx, mn, dc]) feed(a, [[huge, -1], [-huge, -1], [2n ** 53n, -1]]);
+    expect([mx.result(), mn.result(), dc.result()]).toEqual([2n ** 53n - 1n, 7n, 2n]);
+    expect(typeof mn.result()).toBe('bigint');
+  });
+
+  it('snapshots hold the values as before (bigints tagged), so old checkpoints restore', () => {
+    const mx = acc('max', T.decimal(10, 2), T.decimal(10, 2));
+    feed(mx, [[120n, 1], [99n, 1], [120n, 1], [5n, 1]]);
+    // one entry per aggregate: [first value, its count, [other values, their counts]]
+    expect(JSON.parse(JSON.stringify(mx.snapshot()))).toEqual([[{ i: '120' }, 2, [[{ i: '99' }, { i: '5' }], [1, 1]]]]);
+    const old = [[{ i: '120' }, 2, [[{ i: '99' }, { i: '5' }], [1, 1]]]];
+    const copy = acc('max', T.decimal(10, 2), T.decimal(10, 2));
+    copy.restore(old);
+    expect(copy.result()).toBe(120n);
+    feed(copy, [[120n, -2], [99n, 1]]);
+    expect(copy.result()).toBe(99n);
+    feed(copy, [[99n, -2]]);
+    expect(copy.result()).toBe(5n);
+  });
 });
 
 describe('VAR and STDDEV', () => {
@@ -296,5 +324,92 @@ describe('AccumulatorSet', () => {
     copy.restore(snap);
     copy.add([2n], -1);
     expect(copy.result()).toBe(4n);
+  });
+
+  it('aggregates with one inputKey share state where their kinds agree, and snapshot as if they did not', () => {
+    const dec = T.decimal(10, 2);
+    const plain: AggregateSpec[] = [
+      { fn: 'sum', arg: col(0), argType: dec, resultType: T.decimal(38, 2) },
+      { fn: 'avg', arg: col(0), argType: dec, resultType: T.double },
+      { fn: 'max', arg: col(0), argType: dec, resultType: dec },
+      { fn: 'var_pop', arg: col(1), argType: T.double, resultType: T.double },
+      { fn: 'stddev_samp', arg: col(1), argType: T.double, resultType: T.double },
+      { fn: 'sum', arg: col(1), argType: T.double, resultType: T.double, filter: (r) => (r[0] ?? 0n) !== 0n },
+    ];
+    const keys = ['a|', 'a|', 'a|', 'b|', 'b|', 'b|nonzero'];
+    const keyed = plain.map((p, i) => ({ ...p, inputKey: keys[i]! }));
+    const one = new AccumulatorSet(plain);
+    const two = new AccumulatorSet(keyed);
+    // SUM/AVG share [n, small, big]; VAR_POP/STDDEV_SAMP share [n, S, Q]; MAX and the filtered SUM keep their own
+    expect(two.width).toBe(one.width - 3 - 3);
+    const s1: unknown[] = new Array(one.width);
+    const s2: unknown[] = new Array(two.width);
+    one.init(s1, 0);
+    two.init(s2, 0);
+    const rows: [Row, number][] = [
+      [[125n, 1.5], 1],
+      [[0n, 2.5], 1],
+      [[null, 4], 1],
+      [[990n, null], 2],
+      [[125n, 1.5], -1],
+    ];
+    for (const [row, w] of rows) {
+      one.add(s1, 0, row, w);
+      two.add(s2, 0, row, w);
+    }
+    const r1: Value[] = [];
+    const r2: Value[] = [];
+    one.results(s1, 0, r1);
+    two.results(s2, 0, r2);
+    expect(r2).toEqual(r1);
+    expect(r1[0]).toBe(1980n);
+    // one JSON entry per aggregate, the same as without sharing, and each restores into the other
+    const j1 = JSON.parse(JSON.stringify(one.toJson(s1, 0))) as unknown[];
+    const j2 = JSON.parse(JSON.stringify(two.toJson(s2, 0))) as unknown[];
+    expect(j2).toEqual(j1);
+    const back: unknown[] = new Array(two.width);
+    two.init(back, 0);
+    two.fromJson(back, 0, j1);
+    two.add(back, 0, [10n, 1], 1);
+    one.add(s1, 0, [10n, 1], 1);
+    const after1: Value[] = [];
+    const after2: Value[] = [];
+    one.results(s1, 0, after1);
+    two.results(back, 0, after2);
+    expect(after2).toEqual(after1);
+  });
+
+  it('addInput applies a shared state once, through its first aggregate', () => {
+    const specs: AggregateSpec[] = [
+      { fn: 'sum', arg: col(0), argType: T.bigint, resultType: T.bigint, inputKey: 'x|' },
+      { fn: 'avg', arg: col(0), argType: T.bigint, resultType: T.double, inputKey: 'x|' },
+    ];
+    const set = new AccumulatorSet(specs);
+    const s: unknown[] = new Array(set.width);
+    set.init(s, 0);
+    for (const v of [3n, 4n]) for (let i = 0; i < set.count; i++) set.addInput(s, 0, i, set.input(i, [v]), 1);
+    const out: Value[] = [];
+    set.results(s, 0, out);
+    expect(out).toEqual([7n, 3.5]);
+  });
+
+  it('with rowCountBefore, COUNT(*) without FILTER reads the row count kept before base', () => {
+    const specs: AggregateSpec[] = [
+      { fn: 'count_star', argType: undefined, resultType: T.bigint, inputKey: '*|' },
+      { fn: 'count_star', argType: undefined, resultType: T.bigint, filter: (r) => r[0] === 'y', inputKey: '*|y' },
+      { fn: 'count_star', argType: undefined, resultType: T.bigint, inputKey: '*|' },
+    ];
+    const set = new AccumulatorSet(specs, { rowCountBefore: true });
+    expect(set.width).toBe(1); // only the filtered COUNT keeps a count
+    const s: unknown[] = [0, ...new Array<unknown>(set.width)];
+    set.init(s, 1);
+    for (const [row, w] of [[['y'], 1], [['n'], 1], [['n'], 1], [['y'], -1], [['y'], 1]] as [Row, number][]) {
+      s[0] = (s[0] as number) + w;
+      set.add(s, 1, row, w);
+    }
+    const out: Value[] = [];
+    set.results(s, 1, out);
+    expect(out).toEqual([3n, 1n, 3n]);
+    expect(set.toJson(s, 1)).toEqual([3, 1, 3]);
   });
 });

@@ -73,6 +73,12 @@ describe('group keys', () => {
   it('single safe bigints become numbers; big ones, bytes and tuples stay distinct', () => {
     expect(singleKey(42n)).toBe(42);
     expect(singleKey(2n ** 60n)).toBe(2n ** 60n);
+    // the edges of the safe range
+    expect(singleKey(2n ** 53n - 1n)).toBe(2 ** 53 - 1);
+    expect(singleKey(-(2n ** 53n - 1n))).toBe(-(2 ** 53 - 1));
+    expect(singleKey(2n ** 53n)).toBe(2n ** 53n);
+    expect(singleKey(2n ** 53n + 1n)).toBe(2n ** 53n + 1n);
+    expect(singleKey(-(2n ** 53n))).toBe(-(2n ** 53n));
     expect(singleKey(new Uint8Array([1]))).toBe(singleKey(new Uint8Array([1])));
     expect(keyOf([])).toBe('');
     expect(keyOf(['a', null])).not.toBe(keyOf([null, 'a']));

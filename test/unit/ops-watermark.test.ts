@@ -5,13 +5,13 @@ import { describe, expect, it } from 'vitest';
 import type { Row } from '../../engine/core/value.js';
 import { WatermarkTracker } from '../../engine/ops/watermark.js';
 
-function make() {
+function make(repeat?: boolean) {
   const log: (string | [Row, number])[] = [];
   const t = new WatermarkTracker(
     'src/watermark',
     { change: (r, w) => log.push([r, w]), watermark: (x) => log.push(`wm ${x}`) },
     { late() {} },
-    { timeColumn: 1, delay: 5 },
+    { timeColumn: 1, delay: 5, ...(repeat === undefined ? {} : { repeat }) },
   );
   return { t, log };
 }
@@ -82,6 +82,62 @@ describe('WatermarkTracker', () => {
     b.t.onChange(['y', 1010], 1);
     b.t.flushWatermark();
     expect(b.log.at(-1)).toBe('wm 1005');
+  });
+});
+
+describe('WatermarkTracker without repeats (chains with no SESSION aggregate)', () => {
+  it('forwards only advances, external ones included, and never a repeat', () => {
+    const { t, log } = make(false);
+    const wms = () => log.filter((x) => typeof x === 'string');
+    t.onChange(['a', 100], 1);
+    t.flushWatermark();
+    t.onChange(['b', 30], -1);
+    t.flushWatermark();
+    t.flushWatermark();
+    expect(wms()).toEqual(['wm 95']);
+    t.onChange(['c', 101], 1);
+    t.flushWatermark();
+    t.onWatermark(200);
+    t.onChange(['d', 10], 1);
+    t.flushWatermark();
+    t.onWatermark(Number.POSITIVE_INFINITY);
+    expect(wms()).toEqual(['wm 95', 'wm 96', 'wm 200', 'wm Infinity']);
+  });
+
+  it('lowering turns repeats off unless a SESSION aggregate follows', async () => {
+    const { planScript } = await import('../../sql/index.js');
+    const { lowerSink } = await import('../../engine/compile/lower.js');
+    const source = `CREATE SOURCE s (id BIGINT, k BIGINT, ts TIMESTAMP(3), PRIMARY KEY (id),
+      WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH (connector = 'file', path = 'x.jsonl');`;
+    const sink = (from: string) => `CREATE SINK o WITH (connector = 'console') AS
+      SELECT k, window_start, window_end, COUNT(*) AS n FROM ${from} GROUP BY k, window_start, window_end;`;
+    const { WindowAggregateOp } = await import('../../engine/ops/window-aggregate.js');
+    const { SessionAggregateOp } = await import('../../engine/ops/session-aggregate.js');
+    const repeats = (from: string): number => {
+      const { plans } = planScript([{ path: 'a.sql', text: source + sink(from) }], { env: {} });
+      // count the watermarks reaching the aggregate: one advance, then events that carry changes
+      let wms = 0;
+      const protos = [WindowAggregateOp.prototype, SessionAggregateOp.prototype];
+      const originals = protos.map((p) => p.onWatermark);
+      protos.forEach((p, i) => {
+        p.onWatermark = function (this: never, x: number) {
+          wms++;
+          originals[i]!.call(this, x);
+        };
+      });
+      try {
+        const chain = lowerSink(plans.sinks[0]!.plan, { change() {}, watermark() {} }, { late() {} });
+        for (let i = 0; i < 3; i++) {
+          chain.normalizer.apply({ kind: 'event', op: 'c', before: null, after: [1n, 1n, 5_000_000], beforeComplete: false });
+          chain.tracker!.flushWatermark();
+        }
+      } finally {
+        protos.forEach((p, i) => (p.onWatermark = originals[i]!));
+      }
+      return wms;
+    };
+    expect(repeats("TUMBLE(s, ts, INTERVAL '1' MINUTE)")).toBe(1);
+    expect(repeats("SESSION(s, ts, INTERVAL '1' MINUTE)")).toBe(3);
   });
 });
 
