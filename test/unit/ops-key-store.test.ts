@@ -1,0 +1,228 @@
+// KeyTable (group/primary key -> slot: direct pages, open addressing and a Map for other keys)
+// and RowStore (rows packed in typed arrays): random operations against a Map/array reference,
+// every value type, the switch from pages to hashing, compaction keeping insertion order.
+import { describe, expect, it } from 'vitest';
+import type { Value } from '../../engine/core/value.js';
+import type { GroupKey } from '../../engine/state/group-key.js';
+import { KeyTable } from '../../engine/ops/key-table.js';
+import { RowStore } from '../../engine/ops/row-store.js';
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Drive `table` and a Map with the same random operations; they must agree throughout. */
+function fuzz(table: KeyTable, keyOf: (r: () => number) => GroupKey, ops: number, seed: number): Map<GroupKey, number> {
+  const r = rng(seed);
+  const ref = new Map<GroupKey, number>();
+  let next = 0;
+  for (let i = 0; i < ops; i++) {
+    const k = keyOf(r);
+    const x = r();
+    if (x < 0.55) {
+      const slot = next++;
+      table.set(k, slot);
+      ref.set(k, slot);
+    } else if (x < 0.8) {
+      expect(table.delete(k)).toBe(ref.get(k) ?? -1);
+      ref.delete(k);
+    } else expect(table.get(k)).toBe(ref.get(k) ?? -1);
+    if (i % 997 === 0) expect(table.size).toBe(ref.size);
+  }
+  for (const [k, v] of ref) expect(table.get(k)).toBe(v);
+  expect(table.size).toBe(ref.size);
+  return ref;
+}
+
+describe('KeyTable', () => {
+  const mixed = (r: () => number): GroupKey => {
+    const x = r();
+    if (x < 0.5) return Math.floor(r() * 3000) - 1000; // small ints, negatives
+    if (x < 0.6) return Math.floor(r() * 2 ** 53) * (r() < 0.5 ? -1 : 1); // safe ints at the edges
+    if (x < 0.65) return [0, -0, 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, 0.5, Number.NaN, Infinity][Math.floor(r() * 8)]!;
+    if (x < 0.75) return `s${Math.floor(r() * 300)}`;
+    if (x < 0.85) return BigInt(Math.floor(r() * 300)) * 2n ** 60n; // beyond the safe range
+    if (x < 0.9) return r() < 0.5;
+    if (x < 0.93) return null;
+    return Math.floor(r() * 50) + 0.25; // non-integers
+  };
+
+  it('hash mode agrees with a Map for every kind of key', () => {
+    const ref = fuzz(new KeyTable(), mixed, 40_000, 1);
+    expect(ref.size).toBeGreaterThan(500);
+  });
+
+  it('direct pages agree with a Map, dense and sparse alike', () => {
+    fuzz(new KeyTable({ dense: true }), mixed, 40_000, 2);
+    // auto-increment ids with deletes of recent ones
+    let id = 1_000_000;
+    fuzz(new KeyTable({ dense: true }), (r) => (r() < 0.6 ? id++ : id - 1 - Math.floor(r() * 200)), 60_000, 3);
+  });
+
+  it('gives up direct pages for hashing when keys turn out sparse, keeping every entry', () => {
+    const t = new KeyTable({ dense: true });
+    for (let i = 0; i < 5000; i++) t.set(i, i); // dense: two pages
+    for (let i = 0; i < 200; i++) t.set(i * 1_000_003 + 10_000, 5000 + i); // one key per page
+    let wrong = 0;
+    for (let i = 0; i < 5000; i++) if (t.get(i) !== i) wrong++;
+    for (let i = 0; i < 200; i++) if (t.get(i * 1_000_003 + 10_000) !== 5000 + i) wrong++;
+    expect(wrong).toBe(0);
+    expect(t.size).toBe(5200);
+    // deletes that leave pages nearly empty switch too, and the rest stays reachable
+    const u = new KeyTable({ dense: true });
+    for (let i = 0; i < 100 * 4096; i++) u.set(i, i);
+    wrong = 0;
+    for (let i = 0; i < 100 * 4096; i++) if (i % 4096 !== 7 && u.delete(i) !== i) wrong++;
+    expect(wrong).toBe(0);
+    for (let p = 0; p < 100; p++) expect(u.get(p * 4096 + 7)).toBe(p * 4096 + 7);
+    expect(u.get(8)).toBe(-1);
+    expect(u.size).toBe(100);
+  });
+
+  it('remap renumbers slots and clear empties the table for reuse', () => {
+    for (const dense of [false, true]) {
+      const t = new KeyTable({ dense });
+      const keys: GroupKey[] = [5, 'x', 7n * 2n ** 60n, 123_456, -3];
+      keys.forEach((k, i) => t.set(k, i));
+      t.remap(Int32Array.from([4, 3, 2, 1, 0]));
+      keys.forEach((k, i) => expect(t.get(k)).toBe(4 - i));
+      t.clear();
+      expect(t.size).toBe(0);
+      for (const k of keys) expect(t.get(k)).toBe(-1);
+      t.set(5, 9);
+      expect(t.get(5)).toBe(9);
+    }
+  });
+
+  it('treats 0 and -0 as one key, like a Map', () => {
+    for (const dense of [false, true]) {
+      const t = new KeyTable({ dense });
+      t.set(-0, 1);
+      expect(t.get(0)).toBe(1);
+      t.set(0, 2);
+      expect(t.size).toBe(1);
+      expect(t.delete(-0)).toBe(2);
+    }
+  });
+});
+
+describe('RowStore', () => {
+  const values: Value[] = [
+    null,
+    0,
+    -0,
+    1.5,
+    Number.NaN,
+    -Infinity,
+    2 ** 60,
+    0n,
+    -42n,
+    2n ** 53n - 1n,
+    2n ** 53n,
+    -(2n ** 70n),
+    'text',
+    '',
+    true,
+    false,
+    new Uint8Array([1, 2, 3]),
+  ];
+
+  it('reads back rows equal to those stored, value by value (types and -0 included)', () => {
+    const s = new RowStore(values.length);
+    const slot = s.add(values);
+    const back = s.read(slot);
+    expect(back).toEqual(values);
+    back.forEach((v, i) => expect(Object.is(v, values[i]) || v instanceof Uint8Array).toBe(true));
+    expect(typeof back[7]).toBe('bigint');
+    // short rows read as NULL beyond their end; write replaces every column
+    s.write(slot, ['only']);
+    expect(s.read(slot)).toEqual(['only', ...new Array(values.length - 1).fill(null)]);
+  });
+
+  it('agrees with an array of rows through adds, writes, removes and compaction, keeping order', () => {
+    const r = rng(9);
+    const width = 4;
+    const s = new RowStore(width);
+    const ref = new Map<number, Value[]>(); // slot -> row, in slot order
+    let live: number[] = []; // the live slots, in any order
+    const pick = (): Value => values[Math.floor(r() * values.length)]!;
+    for (let i = 0; i < 30_000; i++) {
+      const x = r();
+      if (x < 0.5 || live.length === 0) {
+        const row = [pick(), pick(), pick(), pick()];
+        const slot = s.add(row);
+        ref.set(slot, row);
+        live.push(slot);
+      } else if (x < 0.7) {
+        const slot = live[Math.floor(r() * live.length)]!;
+        const row = [pick(), pick(), pick(), pick()];
+        s.write(slot, row);
+        ref.set(slot, row);
+      } else if (x < 0.995) {
+        const at = Math.floor(r() * live.length);
+        const slot = live[at]!;
+        live[at] = live[live.length - 1]!;
+        live.pop();
+        s.remove(slot);
+        ref.delete(slot);
+      } else {
+        const remap = s.compact();
+        const moved = new Map<number, Value[]>();
+        let expectSlot = 0;
+        let misplaced = 0;
+        for (const [slot, row] of ref) {
+          if (remap[slot] !== expectSlot++) misplaced++; // order kept
+          moved.set(remap[slot]!, row);
+        }
+        expect(misplaced).toBe(0);
+        ref.clear();
+        for (const [k, v] of moved) ref.set(k, v);
+        live = [...ref.keys()];
+        expect(s.dead).toBe(0);
+      }
+    }
+    expect(s.size).toBe(ref.size);
+    for (const [slot, row] of ref) {
+      expect(s.isLive(slot)).toBe(true);
+      expect(s.read(slot)).toEqual(row);
+    }
+    let held = 0;
+    for (let slot = 0; slot < s.end; slot++) if (s.isLive(slot)) held++;
+    expect(held).toBe(ref.size);
+    s.clear();
+    expect(s.size).toBe(0);
+    expect(s.read(s.add(['a', 1n, null, 2]))).toEqual(['a', 1n, null, 2]);
+  });
+
+  it('packColumns gives each column of the live rows in slot order, or null for mixed or other values', () => {
+    const s = new RowStore(4);
+    const a = s.add([1n, 1.5, 'x', 1]);
+    s.add([2n, null, 'y', 2n]);
+    s.add([null, -0, 'z', 3]);
+    s.remove(a);
+    const [ids, nums, strs, mixed] = s.packColumns();
+    expect(ids).toEqual({ kind: 'bigint', v: Float64Array.from([2, 0]), nulls: Uint8Array.from([0, 1]) });
+    expect(nums).toEqual({ kind: 'number', v: Float64Array.from([0, -0]), nulls: Uint8Array.from([1, 0]) });
+    expect(nums !== null && nums !== undefined && nums.kind === 'number' && Object.is(nums.v[1], -0)).toBe(true);
+    expect(strs).toEqual({ kind: 'string', text: 'yz', ends: Int32Array.from([1, 2]), nulls: undefined });
+    expect(mixed).toBeNull(); // a bigint and a number
+    s.add([2n ** 60n, 0, null, null]);
+    const [big, , strs2] = s.packColumns();
+    expect(big).toBeNull(); // beyond the safe range
+    expect(strs2).toEqual({ kind: 'string', text: 'yz', ends: Int32Array.from([1, 2, 2]), nulls: Uint8Array.from([0, 0, 1]) });
+    const b = new RowStore(3);
+    b.add([null, true, null]);
+    b.add([false, 'x', null]);
+    b.add([true, new Uint8Array([1]), 'late']);
+    const [bools, other, lateStr] = b.packColumns();
+    expect(bools).toEqual({ kind: 'boolean', v: Uint8Array.from([0, 0, 1]), nulls: Uint8Array.from([1, 0, 0]) });
+    expect(other).toBeNull(); // a boolean, a string and bytes
+    expect(lateStr).toEqual({ kind: 'string', text: 'late', ends: Int32Array.from([0, 0, 4]), nulls: Uint8Array.from([1, 1, 0]) });
+  });
+});
