@@ -3,6 +3,7 @@
 // Pure: no I/O. Messages start lowercase and quote identifiers in single quotes.
 import type { Span } from './source.js';
 import { lineCol } from './source.js';
+import { maskSecretValues } from './redact.js';
 
 export type Severity = 'error' | 'warning';
 
@@ -102,8 +103,10 @@ export function sortDiagnostics(ds: readonly Diagnostic[], pathOrder: readonly s
  * Renders `path:line:col: error[code]: message`, the source line with its number, a `^^^` underline
  * under the span (first line only for multi-line spans) and `= note:` / `= help:` lines.
  * `text` is the full text of the file the span points into. Lines carry no trailing blanks.
+ * Literal values of secret options (sql/redact.ts) are shown as '*'.
  */
-export function renderDiagnostic(d: Diagnostic, text: string): string {
+export function renderDiagnostic(d: Diagnostic, fileText: string): string {
+  const text = maskSecretValues(fileText);
   const { line, col } = lineCol(text, d.span.start);
   const lineStart = d.span.start - (col - 1);
   let lineEnd = text.indexOf('\n', lineStart);

@@ -1,6 +1,7 @@
-// Resolves an s3://bucket/prefix warehouse URI plus options and the standard AWS environment
-// variables into the settings S3Store needs. No SDK, no I/O. Secrets may pass through here but
-// must never reach a message: describeS3Config() and every error text leave them out.
+// Resolves an s3://bucket/prefix warehouse URI plus options (from code, or a sink's `s3.*` WITH
+// options) and the standard AWS environment variables into the settings S3Store needs. No SDK, no
+// I/O. Secrets may pass through here but never reach a message: describeS3Config() and every error
+// text leave them out.
 import { retryPolicy, type RetryPolicy } from './retry.js';
 
 export interface S3Credentials {
@@ -84,6 +85,62 @@ export function parseS3Uri(uri: string): { bucket: string; prefix: string } {
 function nonEmpty(v: string | undefined): string | undefined {
   const t = v?.trim();
   return t === undefined || t === '' ? undefined : t;
+}
+
+/**
+ * A sink's `s3.*` WITH options (keys as sql/ normalizes them, values after `${ENV}` substitution),
+ * the same list as sql/binder/s3-options.ts S3_SINK_OPTION_KEYS, which validates them at plan time.
+ */
+export const S3_WITH_OPTIONS = {
+  endpoint: 's3.endpoint',
+  region: 's3.region',
+  pathStyle: 's3.path_style_access',
+  accessKeyId: 's3.access_key_id',
+  secretAccessKey: 's3.secret_access_key',
+  sessionToken: 's3.session_token',
+} as const;
+
+/** The `s3.*` entries of a WITH option record (other keys dropped), e.g. to key a cache by them. */
+export function pickS3WithOptions(options: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.values(S3_WITH_OPTIONS)) {
+    const v = options[key];
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Turns a sink's `s3.*` WITH options into S3StoreOptions; each option given wins over its AWS_*
+ * environment variable, absent ones fall back to it. Empty values count as absent. Errors name
+ * the option, never its value when it is a credential.
+ */
+export function s3StoreOptionsFromWith(options: Readonly<Record<string, string>>): S3StoreOptions {
+  const get = (key: string): string | undefined => nonEmpty(options[key]);
+  const endpoint = get(S3_WITH_OPTIONS.endpoint);
+  const region = get(S3_WITH_OPTIONS.region);
+  const pathStyleText = get(S3_WITH_OPTIONS.pathStyle)?.toLowerCase();
+  if (pathStyleText !== undefined && pathStyleText !== 'true' && pathStyleText !== 'false')
+    throw new S3ConfigError(`option '${S3_WITH_OPTIONS.pathStyle}' must be 'true' or 'false', got '${pathStyleText}'`);
+  const accessKeyId = get(S3_WITH_OPTIONS.accessKeyId);
+  const secretAccessKey = get(S3_WITH_OPTIONS.secretAccessKey);
+  const sessionToken = get(S3_WITH_OPTIONS.sessionToken);
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
+    throw new S3ConfigError(
+      `options '${S3_WITH_OPTIONS.accessKeyId}' and '${S3_WITH_OPTIONS.secretAccessKey}' must be given together`,
+    );
+  if (sessionToken !== undefined && accessKeyId === undefined)
+    throw new S3ConfigError(
+      `option '${S3_WITH_OPTIONS.sessionToken}' needs '${S3_WITH_OPTIONS.accessKeyId}' and '${S3_WITH_OPTIONS.secretAccessKey}'`,
+    );
+  return {
+    ...(endpoint !== undefined ? { endpoint } : {}),
+    ...(region !== undefined ? { region } : {}),
+    ...(pathStyleText !== undefined ? { forcePathStyle: pathStyleText === 'true' } : {}),
+    ...(accessKeyId !== undefined && secretAccessKey !== undefined
+      ? { credentials: { accessKeyId, secretAccessKey, ...(sessionToken !== undefined ? { sessionToken } : {}) } }
+      : {}),
+  };
 }
 
 function checkEndpoint(endpoint: string, from: string): string {

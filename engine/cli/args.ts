@@ -8,7 +8,7 @@ export interface ParsedArgs {
 }
 
 /** Flags that take a value (`--warehouse DIR` or `--warehouse=DIR`). */
-const VALUE_FLAGS = new Set(['warehouse', 'format', 'sink', 'commit-interval', 'progress']);
+const VALUE_FLAGS = new Set(['warehouse', 'format', 'sink', 'commit-interval', 'progress', 'pipeline']);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

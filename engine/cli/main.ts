@@ -1,6 +1,7 @@
 // The streamforge command line: run | check | explain | tables | query. Parses arguments, turns
 // diagnostics and EngineErrors into exit codes (0 ok, 1 user error, 2 runtime failure) and
 // delegates the work to sql/, the pipeline runtime and the query module.
+import './parser-code-cache.js'; // first: sql/ requires the parser bundle while it loads
 import { renderDiagnostic } from '../../sql/index.js';
 import type { Diagnostic } from '../../sql/index.js';
 import type { SourceText } from '../../sql/source.js';
@@ -17,8 +18,8 @@ const USAGE = `usage:
   streamforge run <file-or-dir> [--once] [--warehouse DIR|s3://bucket/prefix]
   streamforge check <file-or-dir>
   streamforge explain <file-or-dir> [--sink NAME]
-  streamforge query "<SQL>" [--warehouse ...] [--format table|csv|json]
-  streamforge tables [--warehouse ...]
+  streamforge query "<SQL>" [--warehouse ...] [--pipeline <file-or-dir>] [--format table|csv|json]
+  streamforge tables [--warehouse ...] [--pipeline <file-or-dir>]
 `;
 
 class UsageError extends Error {}
@@ -61,7 +62,8 @@ async function run(args: ParsedArgs): Promise<number> {
   }
   const { PipelineRun } = await import('../runtime/pipeline.js');
   const { defaultDeadLetterFactory, defaultSinkFactory, defaultSourceFactory } = await import('../runtime/default-factories.js');
-  const warehouses = new Warehouses(flagString(args, 'warehouse') ?? './warehouse', (uri) => openS3Store(uri));
+  const warehouses = new Warehouses(flagString(args, 'warehouse') ?? './warehouse', openS3Store);
+  warehouses.configure(plans.sinks.map((s) => s.sink));
   const once = args.flags.has('once');
   const abort = new AbortController();
   const stop = (): void => abort.abort();
@@ -90,6 +92,18 @@ async function run(args: ParsedArgs): Promise<number> {
   return 0;
 }
 
+/**
+ * The warehouse `query` and `tables` read: --warehouse; with --pipeline, the s3.* options of that
+ * pipeline's Iceberg sinks apply and, without --warehouse, the one warehouse they write to.
+ */
+async function readWarehouses(args: ParsedArgs): Promise<Warehouses | undefined> {
+  const pipeline = flagString(args, 'pipeline');
+  if (pipeline === undefined) return new Warehouses(flagString(args, 'warehouse') ?? './warehouse', openS3Store);
+  const { sources, plans, diagnostics } = await loadAndPlan(pipeline, process.env);
+  if (printDiagnostics(diagnostics, sources) > 0) return undefined;
+  return Warehouses.forReading(flagString(args, 'warehouse'), plans.sinks.map((s) => s.sink), openS3Store);
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
   if (!args.command || args.flags.has('help')) {
@@ -106,13 +120,17 @@ async function main(argv: readonly string[]): Promise<number> {
       if (printDiagnostics(diagnostics, sources) > 0) return 1;
       return (await import('./explain-command.js')).explainCommand(plans, flagString(args, 'sink'));
     }
-    case 'query':
-      return (await import('./query.js')).queryCommand(target(args, 'a SQL query'), {
-        warehouses: new Warehouses(flagString(args, 'warehouse') ?? './warehouse', (uri) => openS3Store(uri)),
-        format: flagString(args, 'format') ?? 'table',
-      });
-    case 'tables':
-      return (await import('./tables.js')).tablesCommand(new Warehouses(flagString(args, 'warehouse') ?? './warehouse', (uri) => openS3Store(uri)));
+    case 'query': {
+      const sql = target(args, 'a SQL query');
+      const warehouses = await readWarehouses(args);
+      if (!warehouses) return 1;
+      return (await import('./query.js')).queryCommand(sql, { warehouses, format: flagString(args, 'format') ?? 'table' });
+    }
+    case 'tables': {
+      const warehouses = await readWarehouses(args);
+      if (!warehouses) return 1;
+      return (await import('./tables.js')).tablesCommand(warehouses);
+    }
     default:
       throw new UsageError(`unknown command '${args.command}'`);
   }

@@ -1,9 +1,12 @@
 // The only file that imports kafkajs: a thin adapter that lists a topic's partitions and offsets,
 // fetches records of chosen partitions at chosen offsets (no consumer-group membership, so offsets
 // are exactly what the caller asks for), and reads/commits a group's offsets standalone-style.
-// Retries through broker restarts for up to reconnectTimeoutMs. Must not keep reader state
+// Retries through broker restarts for up to reconnectTimeoutMs. Fetched values come back as raw
+// bytes (one buffer per run), never decoded to strings here. Must not keep reader state
 // (positions, buffers, idleness): that is kafka-source.ts's job.
+import { Buffer, isAscii } from 'node:buffer';
 import { Kafka, logLevel, type Broker, type Cluster, type SASLOptions } from 'kafkajs';
+import type { RawValues } from './source.js';
 
 export interface KafkaSasl {
   readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -47,11 +50,20 @@ export interface FetchOptions {
   readonly maxRecordsPerRun: number;
 }
 
-/** Contiguous data records: values[i] and keys[i] are at offset firstOffset + i. */
+/**
+ * Contiguous data records: record i is at offset firstOffset + i. Values are copied into one
+ * buffer per run (RawValues: an empty value is a tombstone), so that they can be handed to a
+ * decoder thread without building a string per record.
+ */
 export interface FetchedRun {
   readonly firstOffset: number;
-  readonly values: (string | null)[];
-  readonly keys: (string | null)[];
+  readonly count: number;
+  /** The values; null when some value is empty but not null (then `texts` holds them exactly). */
+  readonly raw: RawValues | null;
+  /** UTF-8 text of each value (null for tombstones), only when `raw` is null. */
+  readonly texts: (string | null)[] | null;
+  /** The keys as fetched (views into the response; text is built only when asked for). */
+  readonly keys: readonly (Buffer | null)[];
 }
 
 export interface FetchedPartition {
@@ -77,14 +89,14 @@ export class KafkaOffsetOutOfRangeError extends Error {
 }
 
 /** Shapes of kafkajs internals this file relies on (Broker.fetch is typed `any` by kafkajs). */
-interface RawRecord {
+export interface RawRecord {
   readonly offset: string;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
   readonly isControlRecord?: boolean;
   readonly batchContext?: { readonly producerId: string; readonly inTransaction: boolean };
 }
-interface RawPartition {
+export interface RawPartition {
   readonly partition: number;
   readonly highWatermark: string;
   readonly lastStableOffset?: string;
@@ -322,18 +334,94 @@ export class KafkaClient {
   }
 }
 
+/** Bytes between two values that are copied along rather than starting a new segment (record headers and keys). */
+const MAX_GAP = 16 * 1024;
+
+/**
+ * The values copied into one buffer of their own (transferable; null and empty read back as
+ * empty). Values fetched together sit in one response buffer, in order, a record header and key
+ * apart: each such stretch is copied with one memcpy, gaps included, and starts/ends skip the gaps.
+ */
+function packValues(parts: readonly (Buffer | null)[]): RawValues {
+  const n = parts.length;
+  let total = 0;
+  let segBuf: ArrayBufferLike | null = null;
+  let segStart = 0;
+  let segEnd = 0;
+  for (let i = 0; i < n; i++) {
+    const b = parts[i];
+    if (b == null || b.length === 0) continue;
+    if (b.buffer === segBuf && b.byteOffset >= segEnd && b.byteOffset - segEnd <= MAX_GAP) {
+      segEnd = b.byteOffset + b.length;
+    } else {
+      total += segEnd - segStart;
+      segBuf = b.buffer;
+      segStart = b.byteOffset;
+      segEnd = segStart + b.length;
+    }
+  }
+  total += segEnd - segStart;
+  const bytes = Buffer.allocUnsafeSlow(total);
+  const starts = new Uint32Array(n);
+  const ends = new Uint32Array(n);
+  let ascii = true;
+  let pos = 0; // where the current segment's first byte went
+  segBuf = null;
+  segStart = 0;
+  segEnd = 0;
+  const flush = (): void => {
+    if (segBuf !== null) bytes.set(new Uint8Array(segBuf, segStart, segEnd - segStart), pos);
+    pos += segEnd - segStart;
+  };
+  for (let i = 0; i < n; i++) {
+    const b = parts[i];
+    if (b == null || b.length === 0) {
+      const at = pos + (segEnd - segStart);
+      starts[i] = at;
+      ends[i] = at;
+      continue;
+    }
+    if (!(b.buffer === segBuf && b.byteOffset >= segEnd && b.byteOffset - segEnd <= MAX_GAP)) {
+      flush();
+      segBuf = b.buffer;
+      segStart = b.byteOffset;
+    }
+    segEnd = b.byteOffset + b.length;
+    starts[i] = pos + (b.byteOffset - segStart);
+    ends[i] = starts[i]! + b.length;
+    if (ascii && !isAscii(b)) ascii = false;
+  }
+  flush();
+  return { bytes, starts, ends, ascii };
+}
+
+/** A run of records: values as raw bytes (or exact text when an empty non-null value forbids that); keys as fetched. */
+function makeRun(firstOffset: number, values: (Buffer | null)[], keys: (Buffer | null)[]): FetchedRun {
+  let exact = true;
+  for (let i = 0; i < values.length; i++) if (values[i]?.length === 0) exact = false;
+  return {
+    firstOffset,
+    count: values.length,
+    raw: exact ? packValues(values) : null,
+    texts: exact ? null : values.map((v) => (v === null ? null : v.toString('utf8'))),
+    keys,
+  };
+}
+
 /**
  * Turns one partition's fetched records into contiguous runs of data records: drops records
  * before the requested offset (a fetch returns whole record batches), control markers and, under
- * read_committed, records of aborted transactions. Values and keys are decoded as UTF-8.
+ * read_committed, records of aborted transactions. Exported for tests.
  */
-function toRuns(p: RawPartition, fetchOffset: number, maxRun: number, readCommitted: boolean): FetchedPartition {
+export function toRuns(p: RawPartition, fetchOffset: number, maxRun: number, readCommitted: boolean): FetchedPartition {
   const runs: FetchedRun[] = [];
   const msgs = p.messages;
   const aborted = readCommitted ? p.abortedTransactions ?? [] : [];
   let ai = 0;
   let abortedProducers: Set<string> | null = null;
-  let run: FetchedRun | null = null;
+  let runFirst = -1;
+  let runValues: (Buffer | null)[] = [];
+  let runKeys: (Buffer | null)[] = [];
   let runNext = -1;
   let next = fetchOffset;
   for (let i = 0; i < msgs.length; i++) {
@@ -349,16 +437,17 @@ function toRuns(p: RawPartition, fetchOffset: number, maxRun: number, readCommit
       continue;
     }
     if (abortedProducers !== null && m.batchContext?.inTransaction === true && abortedProducers.has(m.batchContext.producerId)) continue;
-    if (run === null || off !== runNext || run.values.length >= maxRun) {
-      run = { firstOffset: off, values: [], keys: [] };
-      runs.push(run);
+    if (runFirst < 0 || off !== runNext || runValues.length >= maxRun) {
+      if (runFirst >= 0) runs.push(makeRun(runFirst, runValues, runKeys));
+      runFirst = off;
+      runValues = [];
+      runKeys = [];
     }
-    const v = m.value;
-    const k = m.key;
-    run.values.push(v === null ? null : v.toString('utf8'));
-    run.keys.push(k === null ? null : k.toString('utf8'));
+    runValues.push(m.value);
+    runKeys.push(m.key);
     runNext = off + 1;
   }
+  if (runFirst >= 0) runs.push(makeRun(runFirst, runValues, runKeys));
   const high = Number(readCommitted && p.lastStableOffset !== undefined && Number(p.lastStableOffset) >= 0 ? p.lastStableOffset : p.highWatermark);
   return { partition: p.partition, runs, nextOffset: next, high };
 }

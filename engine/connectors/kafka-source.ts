@@ -1,12 +1,14 @@
 // Kafka source: reads every partition of one topic through kafka-client.ts with exact per-partition
 // positions (split 'topic/p' -> next offset; exactly-once comes from the Iceberg checkpoint, the
 // consumer group only mirrors committed positions for lag tools). One fetch is kept in flight while
-// batches are handed out; bounded runs stop at the high-water marks taken at open().
+// batches are handed out; bounded runs stop at the high-water marks taken at open(). Batches carry
+// the values as raw bytes (text is built only when asked for).
 // Must not decode events (the decoder's job) nor import kafkajs (kafka-client.ts does).
 import type { SourceDef } from '../../catalog/model.js';
 import { EngineError } from '../core/errors.js';
 import { KafkaClient, KafkaOffsetOutOfRangeError, type FetchedPartition, type KafkaClientOptions, type KafkaSasl } from './kafka-client.js';
-import type { PollResult, Positions, RecordBatch, SourceReader } from './source.js';
+import { rawValuesToStrings } from './raw-values.js';
+import type { PollResult, Positions, RawValues, RecordBatch, SourceReader } from './source.js';
 
 export interface KafkaSourceOptions {
   /** Stop at the high-water marks taken at open() (--once); else follow the topic. */
@@ -25,26 +27,67 @@ export interface KafkaSourceOptions {
   readonly onWarning?: (message: string) => void;
 }
 
-/** A Kafka batch: values[i] is at offset firstIndex + i of partition `split`; keys[i] is its key. */
+/** Records of one partition: values as raw bytes (or exact text), keys as fetched bytes. */
+interface Records {
+  readonly count: number;
+  readonly raw: RawValues | null;
+  readonly texts: (string | null)[] | null;
+  readonly keys: readonly (Uint8Array | null)[];
+}
+
+/**
+ * A Kafka batch: values[i] is at offset firstIndex + i of partition `split`; keys[i] is its key.
+ * `raw` holds the values as bytes (a decoder thread may take them); `values` and `keys` are text
+ * built on first use.
+ */
 export class KafkaBatch implements RecordBatch {
+  readonly raw: RawValues | undefined;
+  private texts: (string | null)[] | null;
+  private keyTexts: (string | null)[] | null = null;
+  private readonly keyBytes: readonly (Uint8Array | null)[];
+
   constructor(
     readonly split: string,
     readonly firstIndex: number,
-    readonly values: readonly (string | null)[],
-    readonly keys: readonly (string | null)[],
-  ) {}
+    records: Records,
+  ) {
+    this.raw = records.raw ?? undefined;
+    this.texts = records.texts;
+    this.keyBytes = records.keys;
+  }
+
+  get values(): readonly (string | null)[] {
+    return (this.texts ??= this.raw !== undefined ? rawValuesToStrings(this.raw) : []);
+  }
+
+  get keys(): readonly (string | null)[] {
+    return (this.keyTexts ??= this.keyBytes.map((k) => (k === null ? null : UTF8.decode(k))));
+  }
 
   where(i: number): string {
     return `${this.split}/${this.firstIndex + i}`;
   }
 }
 
-interface Chunk {
+interface Chunk extends Records {
   readonly firstOffset: number;
-  readonly values: readonly (string | null)[];
-  readonly keys: readonly (string | null)[];
   /** The partition's position once this chunk is handed out (skipped markers included). */
   readonly after: number;
+}
+
+const NO_RECORDS: Records = Object.freeze({ count: 0, raw: null, texts: null, keys: [] });
+const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** The first `keep` records of a run (bounded reads stop at the end taken at open()). */
+function firstRecords(r: Records, keep: number): Records {
+  if (keep >= r.count) return r;
+  const cut = (v: RawValues): RawValues => ({ bytes: v.bytes, starts: v.starts.slice(0, keep), ends: v.ends.slice(0, keep), ascii: v.ascii });
+  return {
+    count: keep,
+    raw: r.raw !== null ? cut(r.raw) : null,
+    texts: r.texts !== null ? r.texts.slice(0, keep) : null,
+    keys: r.keys.slice(0, keep),
+  };
 }
 
 interface Part {
@@ -224,10 +267,10 @@ export class KafkaSourceReader implements SourceReader {
       const p = parts[i]!;
       for (let c = p.queue.shift(); c !== undefined; c = p.queue.shift()) {
         p.pos = c.after;
-        if (c.values.length === 0) continue;
+        if (c.count === 0) continue;
         this.rr = (i + 1) % n;
         p.lastActive = this.clock();
-        return new KafkaBatch(p.split, c.firstOffset, c.values, c.keys);
+        return new KafkaBatch(p.split, c.firstOffset, c);
       }
     }
     return null;
@@ -267,16 +310,12 @@ export class KafkaSourceReader implements SourceReader {
       let after = p.fetchAt;
       for (const run of fp.runs) {
         if (run.firstOffset >= p.end) break;
-        const keep = Math.min(run.values.length, p.end - run.firstOffset);
-        if (keep < run.values.length) {
-          run.values.length = keep;
-          run.keys.length = keep;
-        }
-        after = run.firstOffset + keep;
-        p.queue.push({ firstOffset: run.firstOffset, values: run.values, keys: run.keys, after });
+        const records = firstRecords(run, p.end - run.firstOffset);
+        after = run.firstOffset + records.count;
+        p.queue.push({ ...records, firstOffset: run.firstOffset, after });
       }
       const next = Math.min(Math.max(fp.nextOffset, after), p.end);
-      if (next > after) p.queue.push({ firstOffset: next, values: NONE, keys: NONE, after: next });
+      if (next > after) p.queue.push({ ...NO_RECORDS, firstOffset: next, after: next });
       p.fetchAt = next;
     }
   }

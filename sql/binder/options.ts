@@ -1,13 +1,14 @@
 // WITH (...) options of sources and sinks: `${NAME}` substitution from the environment (values
 // are never printed), duplicate/unknown/inapplicable keys, enumerated values, durations and
-// required options per connector. Produces the typed fields of SourceDef / SinkDef.
-// Pure: the environment arrives as a plain record.
+// required options per connector. Produces the typed fields of SourceDef / SinkDef (sinks' s3.*
+// options: s3-options.ts). Pure: the environment arrives as a plain record.
 import type { OnError } from '../../catalog/model.js';
 import type { OptionAst } from '../ast.js';
 import type { Diagnostics } from '../diagnostic.js';
 import { parseDurationMs } from '../durations.js';
 import type { Span } from '../source.js';
 import { closestName, didYouMean } from '../suggest.js';
+import { canonicalOptionKey, checkS3Options } from './s3-options.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,6 +22,8 @@ export interface ResolvedOption {
   readonly fromEnv: boolean;
   /** The value as messages may show it (as written in the file). */
   readonly written: string;
+  /** A referenced variable was unset (already reported; the value is incomplete). */
+  readonly unsetEnv?: true;
 }
 
 interface OptionSpec {
@@ -51,6 +54,12 @@ const SINK_OPTIONS: Readonly<Record<string, OptionSpec>> = {
   partition_by: { connectors: ['iceberg'] },
   commit_interval: { duration: true, connectors: ['iceberg'] },
   format: { values: ['append', 'changelog'] },
+  's3.endpoint': { connectors: ['iceberg'] },
+  's3.region': { connectors: ['iceberg'] },
+  's3.path_style_access': { values: ['true', 'false'], connectors: ['iceberg'] },
+  's3.access_key_id': { connectors: ['iceberg'] },
+  's3.secret_access_key': { connectors: ['iceberg'] },
+  's3.session_token': { connectors: ['iceberg'] },
 };
 
 /** Kafka client settings pass through as `properties.<name>`. */
@@ -68,10 +77,12 @@ export function valueSpan(o: ResolvedOption, from: number, to: number): Span {
 /** Substitutes `${NAME}` references; reports each unset name once. */
 function substitute(o: OptionAst, env: Env, diags: Diagnostics): ResolvedOption {
   let changed = false;
+  let unset = false;
   const value = o.value.replace(/\$\{([^}]*)\}/g, (whole, name: string, index: number) => {
     changed = true;
     const v = env[name];
     if (v === undefined) {
+      unset = true;
       const span =
         o.valueOffset !== undefined
           ? { path: o.valueSpan.path, start: o.valueOffset + index, end: o.valueOffset + index + whole.length }
@@ -90,6 +101,7 @@ function substitute(o: OptionAst, env: Env, diags: Diagnostics): ResolvedOption 
     ...(changed || o.valueOffset === undefined ? {} : { offset: o.valueOffset }),
     fromEnv: changed,
     written: o.value,
+    ...(unset ? { unsetEnv: true as const } : {}),
   };
 }
 
@@ -166,20 +178,22 @@ function collect(
   allowPassThrough: boolean,
 ): OptionSet {
   const set = new OptionSet(owner, specs, diags);
-  for (const o of asts) {
-    const known = specs[o.key] !== undefined || (allowPassThrough && o.key.startsWith(PASS_THROUGH_PREFIX) && o.key.length > PASS_THROUGH_PREFIX.length);
+  for (const written of asts) {
+    const key = canonicalOptionKey(written.key);
+    const o = key === written.key ? written : { ...written, key };
+    const known = specs[key] !== undefined || (allowPassThrough && key.startsWith(PASS_THROUGH_PREFIX) && key.length > PASS_THROUGH_PREFIX.length);
     if (!known) {
-      const best = closestName(o.key, Object.keys(specs));
-      diags.error('unknown-option', `unknown option '${o.key}' for ${owner}`, o.keySpan, {
+      const best = closestName(key, Object.keys(specs));
+      diags.error('unknown-option', `unknown option '${written.key}' for ${owner}`, o.keySpan, {
         help: best ? [`did you mean '${best}'?`] : [`options: ${Object.keys(specs).join(', ')}`],
       });
       continue;
     }
-    if (set.byKey.has(o.key)) {
-      diags.error('duplicate-name', `option '${o.key}' is given twice`, o.keySpan, { help: ['remove one of them'] });
+    if (set.byKey.has(key)) {
+      diags.error('duplicate-name', `option '${key}' is given twice`, o.keySpan, { help: ['remove one of them'] });
       continue;
     }
-    set.byKey.set(o.key, substitute(o, env, diags));
+    set.byKey.set(key, substitute(o, env, diags));
   }
   return set;
 }
@@ -258,6 +272,10 @@ export function sinkOptions(name: string, asts: readonly OptionAst[], env: Env, 
   if (w && w.value.trim() === '' && w.ast.value.indexOf('${') < 0)
     diags.error('invalid-option-value', "option 'warehouse' must not be empty", w.ast.valueSpan);
   const partitionBy = set.get('partition_by');
+  if (connector === 'iceberg') {
+    set.choice('s3.path_style_access', 'true');
+    checkS3Options(`sink '${name}'`, (k) => set.get(k), w, diags);
+  }
   return {
     connector,
     ...(w && w.value.trim() !== '' ? { warehouse: w.value.trim() } : {}),

@@ -1,0 +1,351 @@
+// End-to-end latency of the real CDC path, for test/bench/kafka-minio.ts: rows committed into
+// PostgreSQL at a steady rate -> Debezium (the stack's shop-pg connector) -> Kafka -> a long-running
+// `streamforge run` (per-customer 1-second TUMBLE, watermark delay 0, commit_interval '1s') ->
+// Iceberg on MinIO. Per feature row: from the return of the COMMIT that made its window final to the
+// first poll of the table's metadata that sees the snapshot holding the row. Measures; asserts nothing.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { parseJsonLossless } from '../../catalog/iceberg/json.js';
+import { readManifest } from '../../catalog/iceberg/manifest.js';
+import { loadTable } from '../../catalog/iceberg/table.js';
+import { openS3Store, type S3Store } from '../../catalog/store/s3-store.js';
+import { runDuckDb, quoteString } from '../../engine/query/duckdb.js';
+
+export interface S3Target {
+  readonly endpoint: string;
+  readonly bucket: string;
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface LatencyOptions {
+  /** Compiled CLI (dist/engine/cli/main.js). */
+  readonly cli: string;
+  readonly workDir: string;
+  readonly id: string;
+  readonly bootstrap: string;
+  readonly s3: S3Target;
+  readonly pg: { readonly host: string; readonly port: string; readonly user: string; readonly password: string; readonly db: string };
+  /** Length of the steady workload. */
+  readonly seconds: number;
+  readonly txnPerSecond: number;
+  readonly rowsPerTxn: number;
+  readonly customers: number;
+  /** Metadata poll interval. */
+  readonly pollMs: number;
+  /** Windows ending this soon after the workload starts are not counted (engine warm-up). */
+  readonly warmupMs: number;
+  /** Keep the MinIO objects, the PostgreSQL table and the topic. */
+  readonly keep: boolean;
+  readonly log: (line: string) => void;
+}
+
+export interface LatencyResult {
+  readonly transactions: number;
+  readonly rowsInserted: number;
+  readonly snapshotsSeen: number;
+  readonly windows: number;
+  /** Feature rows measured (each row of a window is one sample). */
+  readonly samples: number;
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly min: number;
+  readonly max: number;
+  /** Per transaction: COMMIT returned -> its first event fetched by a plain kafkajs consumer (the Debezium share). */
+  readonly kafka: { readonly samples: number; readonly p50: number; readonly p99: number };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+/** One long-lived psql session fed through stdin; run() resolves when its statements have returned. */
+class Psql {
+  private readonly child: ChildProcess;
+  private readonly waiting = new Map<number, (at: number) => void>();
+  private seq = 0;
+  private failed: Error | undefined;
+  private out = '';
+
+  constructor(pg: LatencyOptions['pg']) {
+    this.child = spawn('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', pg.host, '-p', pg.port, '-U', pg.user, '-d', pg.db], {
+      env: { ...process.env, PGPASSWORD: pg.password },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let err = '';
+    this.child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    this.child.stdout!.on('data', (d: Buffer) => {
+      const at = Date.now();
+      this.out += d.toString();
+      let nl: number;
+      while ((nl = this.out.indexOf('\n')) >= 0) {
+        const line = this.out.slice(0, nl);
+        this.out = this.out.slice(nl + 1);
+        const m = /^@@(\d+)$/.exec(line.trim());
+        if (m) {
+          const n = Number(m[1]);
+          this.waiting.get(n)?.(at);
+          this.waiting.delete(n);
+        }
+      }
+    });
+    this.child.on('exit', (code) => {
+      this.failed = new Error(`psql exited with ${code}: ${err.trim()}`);
+      for (const [, resolve] of this.waiting) resolve(Number.NaN);
+      this.waiting.clear();
+    });
+  }
+
+  /** Sends `sql`; resolves with the time its completion marker came back. */
+  run(sql: string): Promise<number> {
+    if (this.failed) return Promise.reject(this.failed);
+    const n = ++this.seq;
+    const done = new Promise<number>((resolve) => this.waiting.set(n, resolve));
+    this.child.stdin!.write(`${sql}\n\\echo @@${n}\n`);
+    return done.then((at) => {
+      if (Number.isNaN(at)) throw this.failed ?? new Error('psql failed');
+      return at;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.child.stdin!.end('\\q\n');
+    if (this.child.exitCode === null) await new Promise((r) => this.child.once('exit', r));
+  }
+}
+
+const tsLiteral = (ms: number): string => `'${new Date(ms).toISOString().slice(0, 23).replace('T', ' ')}'`;
+
+function pipelineSql(o: LatencyOptions, topic: string, warehouse: string): string {
+  return `-- generated by test/bench/cdc-latency.ts
+CREATE SOURCE lat_orders (
+  id BIGINT, customer_id BIGINT, amount DECIMAL(10,2), created_at TIMESTAMP(3),
+  PRIMARY KEY (id),
+  WATERMARK FOR created_at AS created_at
+) WITH (connector = 'kafka', topic = '${topic}', bootstrap_servers = '${o.bootstrap}',
+        group_id = 'streamforge-bench-latency-${o.id}', startup = 'earliest');
+
+CREATE SINK customer_orders_1s WITH (
+  warehouse = '${warehouse}', table = 'bench.customer_orders_1s', commit_interval = '1s',
+  s3.endpoint = '\${STREAMFORGE_BENCH_S3_ENDPOINT}',
+  s3.access_key_id = '\${STREAMFORGE_BENCH_S3_KEY}', s3.secret_access_key = '\${STREAMFORGE_BENCH_S3_SECRET}'
+) AS
+SELECT customer_id, window_start, window_end, COUNT(*) AS orders, SUM(amount) AS spend
+FROM TUMBLE(lat_orders, created_at, INTERVAL '1' SECOND)
+GROUP BY customer_id, window_start, window_end;
+`;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+export async function measureCdcLatency(o: LatencyOptions): Promise<LatencyResult> {
+  const table = `bench_latency_${o.id}`;
+  const topic = `shop_pg.public.${table}`;
+  const prefix = `bench-${o.id}-latency`;
+  const warehouse = `s3://${o.s3.bucket}/${prefix}`;
+  const store: S3Store = openS3Store(warehouse, {
+    env: {},
+    endpoint: o.s3.endpoint,
+    credentials: { accessKeyId: o.s3.accessKeyId, secretAccessKey: o.s3.secretAccessKey },
+  });
+  const kafka = new Kafka({ clientId: 'streamforge-bench-latency', brokers: [o.bootstrap], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const consumer = kafka.consumer({ groupId: `streamforge-bench-latency-watch-${o.id}`, allowAutoTopicCreation: false });
+  const psql = new Psql(o.pg);
+  let engine: ChildProcess | undefined;
+  let engineOut = '';
+  try {
+    // 1. The table, one warm-up row, and the topic Debezium creates for it.
+    await psql.run(
+      `CREATE TABLE ${table} (id BIGINT PRIMARY KEY, customer_id BIGINT, amount NUMERIC(10,2), created_at TIMESTAMP(3));` +
+        `INSERT INTO ${table} VALUES (1, 1, 1.00, ${tsLiteral(Date.now())});`,
+    );
+    const topicDeadline = Date.now() + 120_000;
+    for (;;) {
+      if ((await admin.listTopics()).includes(topic)) {
+        const offs = await admin.fetchTopicOffsets(topic);
+        if (offs.some((p) => Number(p.high) > 0)) break;
+      }
+      if (Date.now() > topicDeadline) throw new Error(`Debezium did not create '${topic}' within 120 s (is the shop-pg connector RUNNING?)`);
+      await sleep(250);
+    }
+    // A plain consumer notes when each created_at first becomes readable in Kafka.
+    const inKafka = new Map<number, number>();
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    void consumer.run({
+      eachMessage: async ({ message }) => {
+        const at = Date.now();
+        const m = /"after":\{[^}]*"created_at":(\d+)/.exec(message.value?.toString('latin1') ?? '');
+        if (m && !inKafka.has(Number(m[1]))) inKafka.set(Number(m[1]), at);
+      },
+    });
+    while (inKafka.size === 0) {
+      if (Date.now() > topicDeadline) throw new Error(`no event of '${topic}' arrived at the watching consumer`);
+      await sleep(100);
+    }
+    o.log(`  topic ${topic} exists; starting streamforge run (commit_interval 1s) into ${warehouse}`);
+
+    // 2. The engine, followed until its table exists.
+    const dir = join(o.workDir, 'latency');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'pipeline.sql'), pipelineSql(o, topic, warehouse));
+    engine = spawn(process.execPath, [o.cli, 'run', dir], {
+      env: {
+        ...process.env,
+        STREAMFORGE_BENCH_S3_ENDPOINT: o.s3.endpoint,
+        STREAMFORGE_BENCH_S3_KEY: o.s3.accessKeyId,
+        STREAMFORGE_BENCH_S3_SECRET: o.s3.secretAccessKey,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    engine.stdout!.on('data', (d: Buffer) => (engineOut += d.toString()));
+    engine.stderr!.on('data', (d: Buffer) => (engineOut += d.toString()));
+    const exited = new Promise<number | null>((r) => engine!.once('exit', (code) => r(code)));
+    const metaPrefix = 'bench/customer_orders_1s/metadata/';
+    const tableDeadline = Date.now() + 60_000;
+    while ((await store.list(`${metaPrefix}v`)).length === 0) {
+      if (engine.exitCode !== null) throw new Error(`streamforge run exited early:\n${engineOut}`);
+      if (Date.now() > tableDeadline) throw new Error(`streamforge created no table within 60 s:\n${engineOut}`);
+      await sleep(100);
+    }
+    await sleep(2000);
+
+    // 3. Poll the table's metadata: when does each snapshot become visible?
+    const seenAt = new Map<string, number>();
+    let newest = 0;
+    let polling = true;
+    const poller = (async () => {
+      while (polling) {
+        const t0 = Date.now();
+        const keys = await store.list(`${metaPrefix}v`);
+        const at = Date.now();
+        let max = newest;
+        for (const k of keys) {
+          const m = /\/v(\d+)\.metadata\.json$/.exec(k);
+          if (m) max = Math.max(max, Number(m[1]));
+        }
+        for (let v = newest + 1; v <= max; v++) {
+          const bytes = await store.get(`${metaPrefix}v${v}.metadata.json`);
+          if (!bytes) continue;
+          const meta = parseJsonLossless(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+          const snap = meta['current-snapshot-id'];
+          if (snap !== undefined && snap !== null && Number(snap) !== -1 && !seenAt.has(String(snap))) seenAt.set(String(snap), at);
+        }
+        newest = max;
+        await sleep(o.pollMs - (Date.now() - t0));
+      }
+    })();
+
+    // 4. The steady workload: txnPerSecond transactions of rowsPerTxn rows, created_at = now.
+    const txns: { createdAt: number; committedAt: number }[] = [];
+    const pending: Promise<void>[] = [];
+    const period = 1000 / o.txnPerSecond;
+    const start = performance.now();
+    const workloadStart = Date.now();
+    let nextId = 2;
+    let rnd = 0x2f6b_1a3d;
+    const rand = (): number => ((rnd = (Math.imul(rnd, 1_103_515_245) + 12_345) >>> 0) / 4_294_967_296);
+    o.log(`  workload: ${o.txnPerSecond} transactions/s x ${o.rowsPerTxn} rows for ${o.seconds} s, ${o.customers} customers`);
+    for (let k = 0; k * period < o.seconds * 1000; k++) {
+      await sleep(start + k * period - performance.now());
+      const createdAt = Date.now();
+      const values: string[] = [];
+      for (let r = 0; r < o.rowsPerTxn; r++)
+        values.push(`(${nextId++}, ${1 + Math.floor(rand() * o.customers)}, ${(1 + rand() * 99).toFixed(2)}, ${tsLiteral(createdAt)})`);
+      pending.push(
+        psql.run(`BEGIN; INSERT INTO ${table} VALUES ${values.join(', ')}; COMMIT;`).then((committedAt) => {
+          txns.push({ createdAt, committedAt });
+        }),
+      );
+    }
+    await Promise.all(pending);
+    await sleep(4000); // the last closed windows reach a snapshot
+    polling = false;
+    await poller;
+    engine.kill('SIGTERM');
+    const code = await Promise.race([exited, sleep(60_000).then(() => 'timeout' as const)]);
+    if (code === 'timeout') engine.kill('SIGKILL');
+    o.log(`  streamforge run stopped (${code === 'timeout' ? 'killed after 60 s' : `exit ${code}`})`);
+
+    // 5. Which windows each snapshot added: manifests by snapshot id, data files read by DuckDB.
+    const t = await loadTable(store, 'bench', 'customer_orders_1s');
+    if (!t) throw new Error('no table');
+    const fileSnapshot = new Map<string, string>();
+    const localDir = join(o.workDir, 'latency-files');
+    mkdirSync(localDir, { recursive: true });
+    for (const m of await t.manifests()) {
+      if (m.content !== 0) continue;
+      for (const e of readManifest(await t.readUri(m.manifestPath), t.schema, t.spec)) {
+        const local = join(localDir, `${fileSnapshot.size}.parquet`);
+        writeFileSync(local, await t.readUri(e.dataFile.path));
+        fileSnapshot.set(local, String(e.snapshotId ?? m.addedSnapshotId));
+      }
+    }
+    const files = [...fileSnapshot.keys()];
+    const rows =
+      files.length === 0
+        ? []
+        : (
+            await runDuckDb(
+              [],
+              `SELECT filename, epoch_ms(window_end) AS we, COUNT(*) AS n FROM read_parquet([${files.map(quoteString).join(', ')}], filename = true) GROUP BY ALL`,
+            )
+          ).rows;
+
+    // 6. Latency per feature row: snapshot seen - commit of the first transaction with created_at >= window_end.
+    txns.sort((a, b) => a.createdAt - b.createdAt);
+    const samples: number[] = [];
+    const windows = new Set<number>();
+    for (const r of rows) {
+      const we = Number(r[1]);
+      const n = Number(r[2]);
+      const seen = seenAt.get(fileSnapshot.get(String(r[0])) ?? '');
+      if (seen === undefined || we < workloadStart + o.warmupMs) continue;
+      let lo = 0;
+      let hi = txns.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (txns[mid]!.createdAt >= we) hi = mid;
+        else lo = mid + 1;
+      }
+      if (lo === txns.length) continue; // no transaction closed it during the run
+      windows.add(we);
+      for (let i = 0; i < n; i++) samples.push(seen - txns[lo]!.committedAt);
+    }
+    samples.sort((a, b) => a - b);
+    const kafkaLag = txns.flatMap((x) => (inKafka.has(x.createdAt) ? [inKafka.get(x.createdAt)! - x.committedAt] : [])).sort((a, b) => a - b);
+    return {
+      transactions: txns.length,
+      rowsInserted: txns.length * o.rowsPerTxn,
+      snapshotsSeen: seenAt.size,
+      windows: windows.size,
+      samples: samples.length,
+      p50: percentile(samples, 50),
+      p90: percentile(samples, 90),
+      p99: percentile(samples, 99),
+      min: samples[0] ?? Number.NaN,
+      max: samples[samples.length - 1] ?? Number.NaN,
+      kafka: { samples: kafkaLag.length, p50: percentile(kafkaLag, 50), p99: percentile(kafkaLag, 99) },
+    };
+  } finally {
+    if (engine && engine.exitCode === null) engine.kill('SIGKILL');
+    // before the topic goes: a subscribed consumer's metadata requests would create it again
+    await consumer.disconnect().catch(() => undefined);
+    if (!o.keep) {
+      await psql.run(`DROP TABLE IF EXISTS ${table};`).catch(() => undefined);
+      await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+      const keys = await store.list('').catch(() => [] as string[]);
+      for (let i = 0; i < keys.length; i += 32) await Promise.all(keys.slice(i, i + 32).map((k) => store.delete(k).catch(() => undefined)));
+    }
+    await psql.close();
+    await admin.disconnect();
+    store.destroy();
+  }
+}
