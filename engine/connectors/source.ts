@@ -45,6 +45,8 @@ export interface SourceReader {
   poll(): Promise<PollResult>;
   /** Positions just after the last record returned by poll(). */
   positions(): Positions;
+  /** Every split known so far (Kafka: its partitions), when the reader knows them before their data. */
+  splits?(): readonly string[];
   /** Splits idle past the source's idle_timeout (they stop holding the watermark back). */
   idleSplits?(): readonly string[];
   /** Called after a successful commit of these positions (Kafka commits its group offsets). */

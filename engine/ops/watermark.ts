@@ -97,6 +97,23 @@ export class WatermarkTracker implements Operator {
     this.moved = true;
   }
 
+  /**
+   * Splits the source will read (Kafka partitions, known before their first record): each one
+   * holds the watermark back from the start, until it delivers or becomes idle, so the first
+   * partition to deliver cannot make the others' first records late.
+   */
+  addSplits(splits: readonly string[]): void {
+    for (const split of splits) {
+      if (this.slots.has(split)) continue;
+      const only = this.slots.get('');
+      if (only !== undefined && this.slots.size === 1) {
+        this.slots.delete('');
+        this.slots.set(split, only);
+      } else this.slots.set(split, { max: Number.NEGATIVE_INFINITY, idle: false });
+      this.moved = true;
+    }
+  }
+
   /** Splits idle for the source's idle_timeout: they stop holding the watermark back. */
   setIdle(idle: readonly string[]): void {
     for (const [k, s] of this.slots) s.idle = idle.includes(k);

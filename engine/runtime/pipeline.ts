@@ -101,6 +101,8 @@ interface SourceRun {
   /** The last event found late (batch and index), so it is counted and dead-lettered once. */
   lateBatch: RecordBatch | undefined;
   lateIndex: number;
+  /** How many of the reader's splits the trackers know. */
+  knownSplits: number;
 }
 
 /** Buffered output rows per sink above which they are written out before the commit. */
@@ -217,6 +219,7 @@ export class PipelineRun {
         ended: false,
         lateBatch: undefined,
         lateIndex: -1,
+        knownSplits: 0,
       });
       this.sources.push(srcRun as SourceRun);
       decodeSpecs.push({ def, used });
@@ -229,6 +232,7 @@ export class PipelineRun {
         throw withContext('connector', `while opening source '${def.name}'`, err);
       }
       (srcRun as SourceRun).done = reader.positions();
+      this.registerSplits(srcRun as SourceRun);
     }
     this.decodeThread = new DecodeThread(decodeSpecs, this.o.decodeThread ?? decodeThreadModeFromEnv());
   }
@@ -309,6 +313,7 @@ export class PipelineRun {
         break;
       }
       const batch = res.batch;
+      this.registerSplits(s);
       const thread = this.decodeThread;
       const decoded = thread !== undefined && thread.wants(batch) ? thread.decode(s.index, batch) : null;
       decoded?.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
@@ -316,6 +321,14 @@ export class PipelineRun {
       read = true;
     }
     return read;
+  }
+
+  /** Tells the chains' watermark trackers about splits the reader knows (once each). */
+  private registerSplits(s: SourceRun): void {
+    const splits = s.reader.splits?.();
+    if (splits === undefined || splits.length === s.knownSplits) return;
+    s.knownSplits = splits.length;
+    for (const c of s.chains) c.chain.tracker?.addSplits(splits);
   }
 
   private processBatch(s: SourceRun, batch: RecordBatch, tape: Uint8Array | null): void {

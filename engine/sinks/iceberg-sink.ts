@@ -16,6 +16,7 @@ import { pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../state/chec
 import { buildIcebergSchema, icebergTypeOf, icebergTypeToJson, sameIcebergType } from '../../catalog/iceberg/schema.js';
 import { CODEC_PROPERTY, DEFAULT_MAX_ROWS_PER_FILE, tableCompression, uploadEncodedFiles } from './data-file-upload.js';
 import { acquireSharedEncoder, type DataFileEncoder } from './encoder-pool.js';
+import type { PackedBatch } from './packed-batch.js';
 import { RowPacker } from './row-packer.js';
 
 export const SUMMARY_POSITIONS = 'streamforge.positions';
@@ -52,6 +53,8 @@ export interface IcebergSinkOptions {
  */
 export const NEW_TABLE_PROPERTIES: Readonly<Record<string, string>> = { [CODEC_PROPERTY]: 'snappy' };
 
+/** Text (UTF-16 code units) at which write() seals the buffered rows into a batch. */
+const SEAL_TEXT_CHARS = 64 << 20;
 /** Encodes still running ahead of a commit at most (each holds one staged batch). */
 const MAX_ENCODES_IN_FLIGHT = 2;
 
@@ -84,6 +87,8 @@ function schemaMismatch(existing: IcebergTable, wanted: Schema): string | undefi
 
 export class IcebergSink implements SinkWriter {
   private table: IcebergTable | undefined;
+  /** Batches sealed by write() because their text grew large, not yet handed to the encoder. */
+  private sealed: PackedBatch[] = [];
   /** Rows since the last stage (typed columns), created on first use. */
   private packer: RowPacker | undefined;
   /** The first row that could not be packed since the last commit: the next commit fails with it. */
@@ -184,10 +189,19 @@ export class IcebergSink implements SinkWriter {
     } catch (err) {
       this.writeError = err as Error;
     }
+    // A sealed text column is one string: seal well below V8's string length limit (~512M chars),
+    // e.g. a dead-letter table collecting a million 3 KB raw events before its commit.
+    if (packer.textChars >= SEAL_TEXT_CHARS) this.sealed.push(packer.seal());
   }
 
   pending(): number {
-    return (this.packer?.length ?? 0) + this.stagedRows;
+    return (this.packer?.length ?? 0) + this.sealedRows() + this.stagedRows;
+  }
+
+  private sealedRows(): number {
+    let n = 0;
+    for (const b of this.sealed) n += b.length;
+    return n;
   }
 
   /**
@@ -197,7 +211,7 @@ export class IcebergSink implements SinkWriter {
    * surface at the next commit. Files of an interrupted run are never referenced by a snapshot.
    */
   async stage(minRows: number): Promise<void> {
-    const n = this.packer?.length ?? 0;
+    const n = (this.packer?.length ?? 0) + this.sealedRows();
     if (n === 0 || n < minRows || this.writeError) return;
     this.startEncode(this.table ?? (await this.create()));
     for (;;) {
@@ -209,7 +223,13 @@ export class IcebergSink implements SinkWriter {
 
   /** Seal the buffered rows and start encoding + uploading them. */
   private startEncode(table: IcebergTable): void {
-    const batch = this.packer!.seal();
+    const sealed = this.sealed;
+    this.sealed = [];
+    for (const batch of sealed) this.encodeBatch(table, batch);
+    if ((this.packer?.length ?? 0) > 0) this.encodeBatch(table, this.packer!.seal());
+  }
+
+  private encodeBatch(table: IcebergTable, batch: PackedBatch): void {
     const job = {
       schema: table.schema,
       spec: table.spec,
@@ -238,7 +258,7 @@ export class IcebergSink implements SinkWriter {
     const table = this.table ?? (await this.create());
     try {
       if (this.writeError) throw this.writeError;
-      if ((this.packer?.length ?? 0) > 0) this.startEncode(table);
+      if ((this.packer?.length ?? 0) > 0 || this.sealed.length > 0) this.startEncode(table);
       // The checkpoint is written while the files encode: nothing references it before the commit.
       const checkpoint = writeCheckpoint(this.o.store, table.keyPrefix, {
         version: 1,

@@ -75,6 +75,7 @@ function countNulls(validity: Uint8Array, n: number): number {
 export class RowPacker {
   private readonly builders: Builder[];
   private n = 0;
+  private chars = 0;
   private capacity = 0;
   private nextCapacity = MIN_CAPACITY;
 
@@ -101,6 +102,11 @@ export class RowPacker {
 
   get length(): number {
     return this.n;
+  }
+
+  /** UTF-16 code units of text appended since the last seal (a sealed column is one string). */
+  get textChars(): number {
+    return this.chars;
   }
 
   get width(): number {
@@ -157,6 +163,7 @@ export class RowPacker {
           if (typeof v !== 'string') bad(b.col, i, v);
           b.parts![i] = v;
           b.ends![i] = (i === 0 ? 0 : b.ends![i - 1]!) + v.length;
+          this.chars += v.length;
           break;
         }
         case 'bytes': {
@@ -237,6 +244,7 @@ export class RowPacker {
     this.nextCapacity = Math.min(MAX_INITIAL_CAPACITY, Math.max(MIN_CAPACITY, n));
     this.capacity = 0;
     this.n = 0;
+    this.chars = 0;
     return { length: n, columns };
   }
 }

@@ -17,6 +17,26 @@ function make(repeat?: boolean) {
 }
 
 describe('WatermarkTracker', () => {
+  it('holds the watermark back for splits announced before their first record', () => {
+    const { t, log } = make();
+    t.addSplits(['orders/0', 'orders/1', 'orders/2']);
+    t.useSplit('orders/0');
+    t.onChange(['a', 1000], 1);
+    t.flushWatermark();
+    expect(t.current).toBe(Number.NEGATIVE_INFINITY); // partitions 1 and 2 have not delivered yet
+    t.useSplit('orders/1');
+    t.onChange(['b', 200], 1);
+    t.flushWatermark();
+    expect(t.current).toBe(Number.NEGATIVE_INFINITY);
+    t.setIdle(['orders/2']); // an empty partition stops counting once it is idle
+    t.flushWatermark();
+    expect(t.current).toBe(195);
+    t.addSplits(['orders/0', 'orders/1', 'orders/2']); // known splits change nothing
+    expect(t.current).toBe(195);
+    expect(log.filter((x) => typeof x === 'string')).toEqual(['wm 195']);
+  });
+
+
   it('is -Infinity before any row and max - delay after', () => {
     const { t, log } = make();
     expect(t.current).toBe(Number.NEGATIVE_INFINITY);
