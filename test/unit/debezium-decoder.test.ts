@@ -8,35 +8,13 @@ import { T } from '../../catalog/types.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult } from '../../engine/formats/decoded-event.js';
 import { generateOrders, mulberry32 } from '../../examples/ecommerce/generate.js';
+import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
 
 function source(columns: SourceColumn[], primaryKey: number[] = []): SourceDef {
-  return {
-    kind: 'source',
-    name: 'orders',
-    columns,
-    primaryKey,
-    connector: 'file',
-    format: 'debezium-json',
-    changelog: 'retract',
-    onError: 'dead_letter',
-    idleTimeoutMs: 10_000,
-    options: {},
-    baseDir: '/tmp',
-  };
+  return sourceDef('orders', columns, { primaryKey });
 }
 
-const ORDERS = source(
-  [
-    { name: 'id', type: T.bigint, nullable: false },
-    { name: 'customer_id', type: T.bigint, nullable: true },
-    { name: 'amount', type: T.decimal(10, 2), nullable: true },
-    { name: 'status', type: T.varchar, nullable: true },
-    { name: 'created_at', type: T.timestamp(3), nullable: true },
-    { name: 'changed_at', type: T.timestamp(3), nullable: true, metadata: 'source.ts_ms' },
-    { name: 'op', type: T.varchar, nullable: true, metadata: 'op' },
-  ],
-  [0],
-);
+const ORDERS = source(ORDERS_COLUMNS, [0]);
 const ALL = [0, 1, 2, 3, 4, 5, 6];
 const READERS = [
   { name: 'WebAssembly walker', wasm: true },

@@ -9,18 +9,12 @@ import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../../engine/formats/decoded-event.js';
 import { JsonWalker, jsonWalker } from '../../engine/formats/json-walker.js';
 import { generateOrders, generatePageViews, mulberry32 } from '../../examples/ecommerce/generate.js';
-import { sourceDef } from '../harness/source-defs.js';
+import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
 
 const source = sourceDef;
 
 const ORDERS = source('orders', [
-  { name: 'id', type: T.bigint, nullable: false },
-  { name: 'customer_id', type: T.bigint, nullable: true },
-  { name: 'amount', type: T.decimal(10, 2), nullable: true },
-  { name: 'status', type: T.varchar, nullable: true },
-  { name: 'created_at', type: T.timestamp(3), nullable: true },
-  { name: 'changed_at', type: T.timestamp(3), nullable: true, metadata: 'source.ts_ms' },
-  { name: 'op', type: T.varchar, nullable: true, metadata: 'op' },
+  ...ORDERS_COLUMNS,
   { name: 'tx', type: T.varchar, nullable: true, metadata: 'transaction.id' },
   { name: 'ts', type: T.timestamp(6), nullable: true, metadata: 'ts_us' },
 ]);

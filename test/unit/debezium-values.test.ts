@@ -7,21 +7,10 @@ import type { SourceColumn, SourceDef } from '../../catalog/model.js';
 import { T, type DataType, type Value } from '../../catalog/types.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult } from '../../engine/formats/decoded-event.js';
+import { sourceDef } from '../harness/source-defs.js';
 
 function source(columns: SourceColumn[]): SourceDef {
-  return {
-    kind: 'source',
-    name: 't',
-    columns,
-    primaryKey: [],
-    connector: 'file',
-    format: 'debezium-json',
-    changelog: 'retract',
-    onError: 'dead_letter',
-    idleTimeoutMs: 10_000,
-    options: {},
-    baseDir: '/tmp',
-  };
+  return sourceDef('t', columns, { primaryKey: [] });
 }
 
 /** The envelope reader of the running suite (decoders are built inside the tests). */
