@@ -44,7 +44,7 @@ beforeAll(async () => {
   await writeLines(
     join(TMP, 'orders.jsonl'),
     generateOrders({
-      events: 60_000,
+      events: 150_000,
       customers: 500,
       seed: 11,
       schemaBlock: false,
@@ -90,23 +90,44 @@ describe('streamforge run on the embedded default', () => {
     let kills = 0;
     let seed = 7;
     const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-    const versions = (): number =>
-      readdirSync(join(TMP, 'wh/features/spend_crash/metadata')).filter((f) => /^v\d+\.metadata\.json$/.test(f)).length;
+    const versions = (): number => {
+      try {
+        return readdirSync(join(TMP, 'wh/features/spend_crash/metadata')).filter((f) => /^v\d+\.metadata\.json$/.test(f)).length;
+      } catch {
+        return 0; // not created yet
+      }
+    };
+    // The engine reads this input in about a second, so a kill must land before a run completes (a
+    // completed run leaves nothing for later attempts): odd attempts kill at a random time early in
+    // the run, even ones a random 0-150 ms after the attempt's first commit (mid-batch, mid-commit).
+    let attempts = 0;
     for (let attempt = 0; attempt < 40 && (kills < 5 || versions() < 3); attempt++) {
+      attempts++;
       const child = spawn(process.execPath, [CLI, 'run', 'crash', '--once', '--warehouse', 'wh'], { cwd: TMP, stdio: 'ignore' });
-      const delay = 400 + Math.floor(rand() * 2000);
+      const before = versions();
+      const afterCommit = attempt % 2 === 0;
+      const delay = afterCommit ? Math.floor(rand() * 150) : 150 + Math.floor(rand() * 500);
       const exited = await new Promise<boolean>((res) => {
-        const t = setTimeout(() => {
+        let timer: NodeJS.Timeout | undefined;
+        const kill = (): void => {
           child.kill('SIGKILL');
           res(false);
-        }, delay);
+        };
+        const watch = afterCommit
+          ? setInterval(() => {
+              if (timer === undefined && versions() > before) timer = setTimeout(kill, delay);
+            }, 5)
+          : undefined;
+        if (!afterCommit) timer = setTimeout(kill, delay);
         child.on('exit', () => {
-          clearTimeout(t);
+          clearInterval(watch);
+          clearTimeout(timer);
           res(true);
         });
       });
       if (!exited) kills++;
     }
+    console.log(`[kill -9] ${kills} kills in ${attempts} runs, table at ${versions()} metadata versions`);
     // At least 5 kills, some of them after commits had happened.
     expect(kills).toBeGreaterThanOrEqual(5);
     expect(versions()).toBeGreaterThanOrEqual(3);
