@@ -1,5 +1,5 @@
-// Messages between the runtime and its decode thread (engine/runtime/decode-worker.ts).
-// Declarations only.
+// Messages between the runtime and its decode thread (engine/runtime/decode-worker.ts), and the
+// list of buffers a message moves. No I/O.
 import type { SourceDef } from '../../catalog/model.js';
 import type { RawValues } from '../connectors/source.js';
 
@@ -20,3 +20,8 @@ export interface DecodeRequest {
 export type DecodeReply =
   | { readonly id: number; readonly tape: Uint8Array; readonly raw?: RawValues; readonly error?: undefined }
   | { readonly id: number; readonly error: string; readonly raw?: RawValues; readonly tape?: undefined };
+
+/** The buffers of raw values, moved (not copied) between the threads. */
+export function rawTransferList(raw: RawValues | undefined): ArrayBuffer[] {
+  return raw === undefined ? [] : [raw.bytes.buffer as ArrayBuffer, raw.starts.buffer as ArrayBuffer, raw.ends.buffer as ArrayBuffer];
+}

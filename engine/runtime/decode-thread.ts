@@ -9,7 +9,7 @@ import type { SourceDef } from '../../catalog/model.js';
 import { rawValuesToStrings } from '../connectors/raw-values.js';
 import type { RawValues, RecordBatch } from '../connectors/source.js';
 import { EngineError } from '../core/errors.js';
-import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decode-protocol.js';
+import { rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
 
 /** 'auto': use the thread for batches of at least AUTO_MIN_RECORDS records. */
 export type DecodeThreadMode = 'auto' | 'always' | 'never';
@@ -90,7 +90,7 @@ export class DecodeThread {
     const req: DecodeRequest = raw !== undefined ? { id, source, raw } : { id, source, values: batch.values };
     return new Promise<DecodedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, batch });
-      w.postMessage(req, raw !== undefined ? [raw.bytes.buffer as ArrayBuffer, raw.starts.buffer as ArrayBuffer, raw.ends.buffer as ArrayBuffer] : []);
+      w.postMessage(req, rawTransferList(raw));
     });
   }
 

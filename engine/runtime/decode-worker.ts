@@ -8,7 +8,7 @@ import type { RawValues } from '../connectors/source.js';
 import { createDebeziumDecoder } from '../formats/debezium-json.js';
 import type { Decoder } from '../formats/decoded-event.js';
 import { TapeWriter } from '../formats/event-tape.js';
-import type { DecodeReply, DecodeRequest, DecodeWorkerData } from './decode-protocol.js';
+import { rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
 
 const data = workerData as DecodeWorkerData;
 const decoders: Decoder[] = data.sources.map((s: { def: SourceDef; used: readonly number[] }) => createDebeziumDecoder(s.def, s.used));
@@ -39,10 +39,6 @@ function decodeRaw(decoder: Decoder, raw: RawValues): void {
 
 const TOMBSTONE = Object.freeze({ kind: 'tombstone' as const });
 
-export function transferList(raw: RawValues | undefined): ArrayBuffer[] {
-  return raw === undefined ? [] : [raw.bytes.buffer as ArrayBuffer, raw.starts.buffer as ArrayBuffer, raw.ends.buffer as ArrayBuffer];
-}
-
 parentPort!.on('message', (req: DecodeRequest) => {
   let reply: DecodeReply;
   try {
@@ -51,10 +47,10 @@ parentPort!.on('message', (req: DecodeRequest) => {
     else for (const v of req.values!) tape.write(v === null ? TOMBSTONE : decoder.decode(v));
     const bytes = tape.take();
     reply = { id: req.id, tape: bytes, raw: req.raw };
-    parentPort!.postMessage(reply, [bytes.buffer as ArrayBuffer, ...transferList(req.raw)]);
+    parentPort!.postMessage(reply, [bytes.buffer as ArrayBuffer, ...rawTransferList(req.raw)]);
   } catch (e) {
     tape.take();
     reply = { id: req.id, error: e instanceof Error ? (e.stack ?? e.message) : String(e), raw: req.raw };
-    parentPort!.postMessage(reply, transferList(req.raw));
+    parentPort!.postMessage(reply, rawTransferList(req.raw));
   }
 });
