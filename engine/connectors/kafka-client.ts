@@ -133,6 +133,12 @@ function retriable(e: unknown): boolean {
   return CONNECTION_ERRORS.has(e.name) || (e as { retriable?: boolean }).retriable === true;
 }
 
+function timedOut(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  if (e.name === 'KafkaJSNumberOfRetriesExceeded') return timedOut((e as { cause?: unknown }).cause);
+  return e.name === 'KafkaJSRequestTimeoutError';
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class KafkaClient {
@@ -320,6 +326,12 @@ export class KafkaClient {
         }
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 2000);
+        // A request that timed out may sit on a connection a restarted broker no longer answers:
+        // drop every connection so the next attempt connects afresh.
+        if (!this.closed && timedOut(e)) {
+          await this.cluster.disconnect().catch(() => undefined);
+          if (!this.closed) await this.cluster.connect().catch(() => undefined);
+        }
         if (!this.closed) await this.cluster.refreshMetadata().catch(() => undefined);
       }
     }
