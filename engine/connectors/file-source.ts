@@ -1,10 +1,10 @@
 // File source: reads a .jsonl file of Debezium change events in large chunks with one read
 // always in flight, and hands out whole lines as batches of raw bytes (text is built lazily;
-// 1-based line numbers for positions).
+// 1-based line numbers for positions). A batch owns the chunk it was read into (no copy); the
+// runtime hands processed batches back through recycle() so chunks are reused, not reallocated.
 // Bounded runs stop at the size the file had at open(); unbounded runs tail the file.
 // Must not decode events (that is the decoder's job) nor split a line across batches.
 import { open, type FileHandle } from 'node:fs/promises';
-import { isAscii } from 'node:buffer';
 import { rawValuesToStrings } from './raw-values.js';
 import type { PollResult, Positions, RawValues, RecordBatch, SourceReader } from './source.js';
 
@@ -52,6 +52,11 @@ export class FileSourceReader implements SourceReader {
   private lines = 0;
   private idleSince = -1;
   private ended = false;
+  /** Chunks of the standard size whose batches were processed (see recycle()). */
+  private readonly free: ArrayBuffer[] = [];
+  private readonly chunkBytes: number;
+  /** Line offsets found by takeLines (start, end pairs), reused. */
+  private scratch = new Uint32Array(1 << 14);
 
   constructor(
     readonly name: string,
@@ -59,7 +64,20 @@ export class FileSourceReader implements SourceReader {
     private readonly split: string,
     private readonly opts: FileSourceOptions,
   ) {
-    this.buf = Buffer.allocUnsafe(opts.chunkBytes ?? 4 << 20);
+    this.chunkBytes = opts.chunkBytes ?? 4 << 20;
+    this.buf = this.chunk();
+  }
+
+  /** A chunk of the standard size, reused when one came back. */
+  private chunk(): Buffer {
+    const ab = this.free.pop();
+    return ab !== undefined ? Buffer.from(ab, 0, this.chunkBytes) : Buffer.allocUnsafeSlow(this.chunkBytes);
+  }
+
+  /** The runtime is done with a batch this reader returned: its chunk may be read into again. */
+  recycle(raw: RawValues): void {
+    const ab = raw.bytes.buffer;
+    if (ab instanceof ArrayBuffer && ab.byteLength === this.chunkBytes && this.free.length < 8 && !this.free.includes(ab)) this.free.push(ab);
   }
 
   async open(resume: Positions | undefined): Promise<void> {
@@ -156,40 +174,55 @@ export class FileSourceReader implements SourceReader {
 
   /**
    * Lines in buf[0..cut) as one batch of raw values (cut is just after a newline, or the end of
-   * a bounded file); keeps the rest for later. The bytes are copied out: buf is reused.
+   * a bounded file). The batch takes the chunk; the rest moves to the start of a fresh one.
    */
   private takeLines(cut: number, knownLines = -1): FileBatch {
     const src = this.buf;
-    const bytes = Buffer.allocUnsafeSlow(cut);
-    src.copy(bytes, 0, 0, cut);
-    let n = knownLines;
-    if (n < 0) {
-      n = 0;
-      for (let p = bytes.indexOf(10); p >= 0; p = bytes.indexOf(10, p + 1)) n++;
-    }
-    const starts = new Uint32Array(n);
-    const ends = new Uint32Array(n);
+    const bytes = src.subarray(0, cut);
+    // one pass over the newlines, into scratch offsets (grown as needed), then exact copies
+    let scratch = this.scratch;
+    let n = 0;
     let p = 0;
-    for (let i = 0; i < n; i++) {
+    while (p < cut && (knownLines < 0 || n < knownLines)) {
       let q = bytes.indexOf(10, p);
-      if (q < 0) q = cut;
+      if (q < 0) {
+        if (knownLines < 0) break; // cut is just after a newline: no partial line here
+        q = cut;
+      }
       let b = q;
       if (b > p && bytes[b - 1] === 13) b--;
       // '' and 'null' are tombstones: an empty value
       const isNull = b - p === 4 && bytes[p] === 110 && bytes[p + 1] === 117 && bytes[p + 2] === 108 && bytes[p + 3] === 108;
-      starts[i] = p;
-      ends[i] = isNull ? p : b;
+      if (2 * n + 2 > scratch.length) {
+        const bigger = new Uint32Array(scratch.length * 2);
+        bigger.set(scratch);
+        this.scratch = scratch = bigger;
+      }
+      scratch[2 * n] = p;
+      scratch[2 * n + 1] = isNull ? p : b;
+      n++;
       p = q + 1;
     }
-    if (cut < this.filled) src.copyWithin(0, cut, this.filled);
-    this.filled -= cut;
-    const batch = new FileBatch(this.split, this.lines, { bytes, starts, ends, ascii: isAscii(bytes) });
+    const starts = new Uint32Array(n);
+    const ends = new Uint32Array(n);
+    for (let i = 0; i < n; i++) {
+      starts[i] = scratch[2 * i]!;
+      ends[i] = scratch[2 * i + 1]!;
+    }
+    const rest = this.filled - cut;
+    const next = rest < this.chunkBytes ? this.chunk() : Buffer.allocUnsafeSlow(rest * 2);
+    if (rest > 0) src.copy(next, 0, cut, this.filled);
+    this.buf = next;
+    this.filled = rest;
+    // ascii: not checked here (a pass over every byte on the main thread); the decode thread checks
+    // only the bytes it walks, and text for dead letters is read as UTF-8
+    const batch = new FileBatch(this.split, this.lines, { bytes, starts, ends, ascii: false });
     this.lines += n;
     return batch;
   }
 
   private grow(): void {
-    const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+    const bigger = Buffer.allocUnsafeSlow(this.buf.length * 2);
     this.buf.copy(bigger, 0, 0, this.filled);
     this.buf = bigger;
   }

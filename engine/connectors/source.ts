@@ -27,7 +27,8 @@ export interface RawValues {
   readonly bytes: Uint8Array;
   readonly starts: Uint32Array;
   readonly ends: Uint32Array;
-  /** Every byte is < 0x80 (the values can be read as latin1, which is faster). */
+  /** True when the reader knows every byte is < 0x80 (the values can be read as latin1, which is
+   *  faster); false when it does not know (UTF-8 text, possibly all ASCII). */
   readonly ascii: boolean;
 }
 
@@ -49,6 +50,11 @@ export interface SourceReader {
   splits?(): readonly string[];
   /** Splits idle past the source's idle_timeout (they stop holding the watermark back). */
   idleSplits?(): readonly string[];
+  /**
+   * The runtime is done with a batch's raw values (processed; no text of it is read later): the
+   * reader may reuse their buffers. Optional; readers that do not pool ignore it.
+   */
+  recycle?(raw: RawValues): void;
   /** Called after a successful commit of these positions (Kafka commits its group offsets). */
   committed(positions: Positions): Promise<void>;
   close(): Promise<void>;

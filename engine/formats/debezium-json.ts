@@ -4,19 +4,39 @@
 // without WebAssembly, the JS walker (envelope-walk.ts). Both validate the whole text as JSON.
 // Must not JSON.parse the event (only a new schema block, once per distinct text) nor allocate
 // per event beyond the result rows and a few scratch objects; bad records are judged here.
+import { Buffer, isAscii } from 'node:buffer';
 import type { SourceDef } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import type { BadReason, DebeziumOp, DecodeResult, Decoder, Tombstone } from './decoded-event.js';
 import { FastEnvelope, SCHEMA_VALUE_AT } from './envelope-fast.js';
 import { EnvelopeWalker } from './envelope-walk.js';
 import { EventState } from './event-state.js';
-import { isNull, loadCodes, skipValue, skipWs } from './json-scan.js';
+import { isNull, loadCodes, PAD, skipValue, skipWs } from './json-scan.js';
 import { jsonWalker, type JsonWalker } from './json-walker.js';
 import { MetadataPaths } from './metadata-paths.js';
 import { RowImageReader } from './row-image.js';
-import { declaredPlan, SchemaCache } from './schema-block.js';
+import { declaredPlan, SchemaCache, type SchemaEntry } from './schema-block.js';
 
 const TOMBSTONE: Tombstone = Object.freeze({ kind: 'tombstone' });
+
+const MALFORMED = Symbol('malformed');
+
+/** Buffer's native slicers (not in @types/node): no encoding lookup. */
+interface Slicers {
+  latin1Slice(a: number, b: number): string;
+  utf8Slice(a: number, b: number): string;
+}
+const asBuffer = (bytes: Uint8Array): Slicers =>
+  (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)) as unknown as Slicers;
+/** bytes[a, b) as a one-byte string (the caller knows they are ASCII), or as UTF-8. */
+const latin1 = (bytes: Uint8Array, a: number, b: number): string => asBuffer(bytes).latin1Slice(a, b);
+const utf8 = (bytes: Uint8Array, a: number, b: number): string => asBuffer(bytes).utf8Slice(a, b);
+const set = Uint8Array.prototype.set;
+const subarray = Uint8Array.prototype.subarray;
+/** u[at..] = bytes[a, b). */
+function copy(u: Uint8Array, at: number, bytes: Uint8Array, a: number, b: number): void {
+  if (b > a) set.call(u, subarray.call(bytes, a, b), at);
+}
 
 export interface DecoderOptions {
   /** Use the WebAssembly fast path when available (default true; false: the JS walker only). */
@@ -36,6 +56,12 @@ class DebeziumJsonDecoder implements Decoder {
   private readonly st: EventState;
   private readonly slow: EnvelopeWalker;
   private readonly fast: FastEnvelope | null;
+  /** decodeBatch scratch: where each value's walk starts and ends in the copy, and its cached schema. */
+  private from = new Int32Array(0);
+  private to = new Int32Array(0);
+  private hits: (SchemaEntry | null)[] = [];
+  /** Texts the JS walker decoded (the fast path handed them back or could not start): for tests. */
+  slowDecodes = 0;
 
   constructor(
     source: SourceDef,
@@ -63,6 +89,94 @@ class DebeziumJsonDecoder implements Decoder {
     return r !== null ? r : this.slowDecode(text);
   }
 
+  decodeBatch(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, emit: (r: DecodeResult) => void): boolean {
+    const fast = this.fast;
+    const walker = this.walker;
+    if (fast === null || walker === null) return false;
+    const n = starts.length;
+    for (let i = 0; i < n; i++) if (ends[i]! < starts[i]! || ends[i]! > bytes.length) return false;
+    if (this.from.length < n) this.grow(n);
+    const from = this.from;
+    const to = this.to;
+    const hits = this.hits;
+    // The copy the walker reads, each value followed by a zero byte: a value whose schema block is
+    // cached keeps only what follows the block; runs of other values (apart in the input, like
+    // lines) are copied whole at once.
+    const u = walker.reserveBatch(bytes.length + n + 1);
+    let dst = 0;
+    let runSrc = -1;
+    let runDst = 0;
+    let runEnd = 0;
+    for (let i = 0; i < n; i++) {
+      const a = starts[i]!;
+      const b = ends[i]!;
+      if (a === b) {
+        from[i] = -1;
+        continue;
+      }
+      const hit = fast.cachedSchemaAt(bytes, a, b);
+      hits[i] = hit;
+      if (hit === null) {
+        if (runSrc >= 0 && a <= runEnd) {
+          copy(u, runDst, bytes, runSrc, runEnd); // no byte between: this value starts a new run
+          runSrc = -1;
+        }
+        if (runSrc < 0) {
+          runSrc = a;
+          runDst = dst;
+        }
+        from[i] = runDst + (a - runSrc);
+        to[i] = from[i]! + (b - a);
+        runEnd = b;
+      } else {
+        if (runSrc >= 0) {
+          copy(u, runDst, bytes, runSrc, runEnd);
+          runSrc = -1;
+        }
+        const t = a + SCHEMA_VALUE_AT + hit.bytes.length;
+        copy(u, dst, bytes, t, b);
+        from[i] = dst;
+        to[i] = dst + (b - t);
+      }
+      dst = to[i]! + 1;
+    }
+    if (runSrc >= 0) copy(u, runDst, bytes, runSrc, runEnd);
+    for (let i = 0; i < n; i++) if (from[i]! >= 0) u[to[i]!] = 0;
+    u.fill(0, dst, dst + PAD);
+    if (!ascii && !isAscii(u.subarray(0, dst))) return false;
+    const s = latin1(u, 0, dst);
+    const st = this.st;
+    let codes = u;
+    for (let i = 0; i < n; i++) {
+      const f = from[i]!;
+      if (f < 0) {
+        emit(TOMBSTONE);
+        continue;
+      }
+      const hit = hits[i]!;
+      hits[i] = null;
+      st.reset();
+      let at = f;
+      if (hit !== null) st.plans = hit.plans;
+      else at = skipWs(codes, f);
+      const r = hit !== null || codes[at] === 123 ? this.fastRead(s, fast, codes, at, hit !== null, f, to[i]!) : null;
+      if (r !== null && r !== MALFORMED) emit(r);
+      else {
+        // the JS walker decides, on the whole text (it may need what precedes a cached block)
+        emit(this.slowDecode(ascii ? latin1(bytes, starts[i]!, ends[i]!) : utf8(bytes, starts[i]!, ends[i]!)));
+        codes = walker.useBatch();
+      }
+    }
+    return true;
+  }
+
+  private grow(n: number): void {
+    const cap = Math.max(n, this.from.length * 2);
+    this.from = new Int32Array(cap);
+    this.to = new Int32Array(cap);
+    this.hits = new Array<SchemaEntry | null>(cap).fill(null);
+  }
+
   /** The WebAssembly path; null when the JS walker must decode this text (from scratch). */
   private fastDecode(s: string, fast: FastEnvelope, bytes: Uint8Array | undefined, a: number, b: number): DecodeResult | null {
     const st = this.st;
@@ -80,20 +194,31 @@ class DebeziumJsonDecoder implements Decoder {
       at = skipWs(u, 0);
       if (u[at] !== 123) return null; // tombstones and non-objects
     }
+    const r = this.fastRead(s, fast, u, at, hit !== null, 0, s.length);
+    return r === MALFORMED ? this.malformed(s) : r;
+  }
+
+  /**
+   * Walks the envelope at u[at] (resume: right after its cached schema block) of the text
+   * s[from, to) (codes u[from, to), a zero byte at u[to]) into the reset EventState. MALFORMED
+   * when the text is not valid JSON (the caller words it), null when the JS walker must decide.
+   */
+  private fastRead(s: string, fast: FastEnvelope, u: Buffer, at: number, resume: boolean, from: number, to: number): DecodeResult | typeof MALFORMED | null {
     let end: number;
     try {
-      end = fast.read(s, u, at, hit !== null, st);
+      end = fast.read(s, u, at, resume, this.st);
     } catch (e) {
       if (!(e instanceof RangeError) && !(e instanceof SyntaxError)) throw e;
       return null; // nested too deeply for the walker's stack: the JS walker may still manage
     }
     if (end === -2) return null;
-    if (end < 0 || skipWs(u, end) !== s.length) return this.malformed(s);
+    if (end < 0 || skipWs(u, end) !== to) return MALFORMED;
     return this.finish(s, u);
   }
 
   /** The JS walker path (also judges tombstones and texts that are not objects). */
   private slowDecode(s: string): DecodeResult {
+    this.slowDecodes++;
     const len = s.length;
     const u = this.walker !== null ? this.walker.load(s) : loadCodes(s);
     const i = skipWs(u, 0);

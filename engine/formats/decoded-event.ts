@@ -39,4 +39,10 @@ export interface Decoder {
    * caller knows the text is ASCII and has its bytes, `bytes[a, b)` (equal to text) saves a copy.
    */
   decode(text: string, bytes?: Uint8Array, a?: number, b?: number): DecodeResult;
+  /**
+   * Decodes a batch of values at once: value i is bytes[starts[i], ends[i]) (UTF-8; empty: a
+   * tombstone; `ascii`: known to be ASCII). Emits one result per value, in order; false (having
+   * emitted nothing) when it cannot, and the caller decodes them one by one.
+   */
+  decodeBatch?(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, emit: (r: DecodeResult) => void): boolean;
 }

@@ -2,6 +2,7 @@
 // query, walker-query.ts) validate the text and locate the values, then converts the used ones
 // into an EventState. Hands the event back (-2) whenever the JS walker must decide (odd shapes,
 // type errors): it never words a bad record itself.
+import { Buffer } from 'node:buffer';
 import type { SourceColumn } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import { BAD, convNumber, convString, decimalTextAt, detach, type Converted } from './column-convert.js';
@@ -17,6 +18,8 @@ import { FAST_BIGINT, FAST_DECIMAL, FAST_TS_MS, FAST_TS_US, FAST_VARCHAR, type C
 const SCHEMA_KEY = '"schema":';
 /** Where the schema value starts in an envelope written compactly ('{"schema":{...'). */
 export const SCHEMA_VALUE_AT = 1 + SCHEMA_KEY.length;
+const SCHEMA_KEY_BYTES = Buffer.from(SCHEMA_KEY, 'latin1');
+const compare = Buffer.prototype.compare as (this: Uint8Array, t: Uint8Array, ts: number, te: number, ss: number, se: number) => number;
 
 export class FastEnvelope {
   private constructor(
@@ -53,6 +56,13 @@ export class FastEnvelope {
    */
   cachedSchema(s: string): SchemaEntry | null {
     return this.schemas.size > 0 && s.charCodeAt(0) === 123 && s.startsWith(SCHEMA_KEY, 1) ? this.schemas.match(s, SCHEMA_VALUE_AT) : null;
+  }
+
+  /** cachedSchema() for the envelope whose UTF-8 bytes are u[a, end) (batch decoding). */
+  cachedSchemaAt(u: Uint8Array, a: number, end: number): SchemaEntry | null {
+    return this.schemas.size > 0 && u[a] === 123 && compare.call(u, SCHEMA_KEY_BYTES, 0, SCHEMA_KEY_BYTES.length, a + 1, a + SCHEMA_VALUE_AT) === 0
+      ? this.schemas.matchBytes(u, a + SCHEMA_VALUE_AT, end)
+      : null;
   }
 
   /**

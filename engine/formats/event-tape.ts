@@ -36,15 +36,21 @@ export class TapeWriter {
   private view: DataView;
   private pos = 0;
 
-  constructor(initialBytes = 1 << 16) {
-    this.buf = Buffer.allocUnsafe(initialBytes);
+  constructor(private readonly initialBytes = 1 << 16) {
+    // never from Buffer's shared pool: take() hands the whole ArrayBuffer over (transferable)
+    this.buf = Buffer.allocUnsafeSlow(initialBytes);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
-  /** The tape so far as an exactly sized, transferable Uint8Array (the writer starts a new one). */
+  /**
+   * The tape so far, as a view of a buffer the writer gives up (transferable; not copied, so the
+   * view may be shorter than its ArrayBuffer). The writer starts a new buffer sized for a tape
+   * like this one (not smaller than the initial size).
+   */
   take(): Uint8Array {
-    const out = new Uint8Array(this.pos);
-    out.set(this.buf.subarray(0, this.pos));
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.pos + (this.pos >> 2)));
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.pos = 0;
     return out;
   }
@@ -119,7 +125,7 @@ export class TapeWriter {
 
   private room(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
     this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);

@@ -51,6 +51,14 @@ export class JsonWalker {
   private tailAt = -1;
   private textCap = 0;
   private queryTop = QUERY_BASE;
+  /**
+   * Bytes kept at the start of the text area for a whole batch (loadBatch), 0 when none. Single
+   * texts (load*) go after it, so a record decoded alone does not overwrite the batch.
+   */
+  private batchLen = 0;
+  private batchCodes: Buffer | null = null;
+  /** Address of the codes walk() reads: the batch's or the single text's. */
+  private base = 0;
 
   constructor(
     private readonly memory: WasmMemory,
@@ -67,8 +75,11 @@ export class JsonWalker {
   /** Recreates the views (growing memory detaches the old buffer). */
   private views(): void {
     const buf = this.memory.buffer;
-    this.textCap = buf.byteLength - this.textBase - PAD;
-    this.codes = Buffer.from(buf, this.textBase, this.textCap + PAD);
+    const single = this.textBase + this.batchLen;
+    this.textCap = buf.byteLength - single - PAD;
+    this.codes = Buffer.from(buf, single, this.textCap + PAD);
+    this.batchCodes = this.batchLen > 0 ? Buffer.from(buf, this.textBase, this.batchLen) : null;
+    this.base = single;
     this.tail = null;
     this.slots = new Int32Array(buf, SLOT_BASE, this.slotCap >> 2);
     this.nums = new Float64Array(buf, SLOT_BASE, this.slotCap >> 3);
@@ -117,9 +128,33 @@ export class JsonWalker {
     return codes;
   }
 
+  /**
+   * Room for a batch of `n` bytes of codes at the start of the text area, which walk() reads
+   * from now on: the caller copies the texts in (positions are the batch's) and puts a zero
+   * byte after each, and PAD zero bytes after the last. Valid until the next reserveBatch;
+   * single loads in between do not touch it, but walk() then reads them until useBatch().
+   */
+  reserveBatch(n: number): Buffer {
+    const need = (n + PAD + 0xfffff) & ~0xfffff; // whole MiBs: the single-text area seldom moves
+    if (need !== this.batchLen) {
+      this.ensure(this.textBase + need + Math.max(this.textCap, PAGE) + PAD);
+      this.batchLen = need;
+      this.views();
+    }
+    this.base = this.textBase;
+    return this.batchCodes!;
+  }
+
+  /** Makes walk() read the batch of the last loadBatch again (after single loads). */
+  useBatch(): Buffer {
+    this.base = this.textBase;
+    return this.batchCodes!;
+  }
+
   private room(n: number): void {
+    this.base = this.textBase + this.batchLen;
     if (n <= this.textCap) return;
-    this.ensure(this.textBase + Math.max(n, this.textCap * 2) + PAD);
+    this.ensure(this.textBase + this.batchLen + Math.max(n, this.textCap * 2) + PAD);
     this.views();
   }
 
@@ -127,7 +162,7 @@ export class JsonWalker {
   reserveSlots(bytes: number): void {
     if (bytes <= this.slotCap) return;
     const cap = Math.ceil(bytes / PAGE) * PAGE;
-    this.ensure(SLOT_BASE + cap + this.textCap + PAD);
+    this.ensure(SLOT_BASE + cap + this.batchLen + this.textCap + PAD);
     this.slotCap = cap;
     this.views();
   }
@@ -154,7 +189,7 @@ export class JsonWalker {
    * Throws RangeError when nesting exhausts the stack.
    */
   walk(q: WalkerQuery, at: number, resume: boolean): number {
-    return this.walkFn(this.textBase, at, q.top, q.rows, q.ncols, SLOT_BASE, q.slotBytes, q.rowOff, resume ? 1 : 0);
+    return this.walkFn(this.base, at, q.top, q.rows, q.ncols, SLOT_BASE, q.slotBytes, q.rowOff, resume ? 1 : 0);
   }
 }
 

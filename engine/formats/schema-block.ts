@@ -2,6 +2,7 @@
 // type (decimal form and scale, epoch unit of numbers, timestamp truncation, fast conversion
 // class), from the declared SourceColumn and, when the envelope carries one, the Kafka Connect
 // schema block; SchemaCache parses each distinct schema text once. No I/O.
+import { Buffer } from 'node:buffer';
 import type { SourceColumn } from '../../catalog/model.js';
 import { typeToString } from '../../catalog/types.js';
 import { pow10n } from './debezium-values.js';
@@ -212,8 +213,12 @@ export function plansForSchema(
   });
 }
 
+const compare = Buffer.prototype.compare as (this: Uint8Array, t: Uint8Array, ts: number, te: number, ss: number, se: number) => number;
+
 export interface SchemaEntry {
   readonly text: string;
+  /** The text's UTF-8 bytes (compared with a batch's codes, which are bytes of ASCII text). */
+  readonly bytes: Buffer;
   readonly plans: ColumnPlan[];
 }
 
@@ -249,6 +254,23 @@ export class SchemaCache {
     return null;
   }
 
+  /** The cached schema whose bytes start at codes u[i] (ASCII text ending before `end`), or null. */
+  matchBytes(u: Uint8Array, i: number, end: number): SchemaEntry | null {
+    const cache = this.entries;
+    for (let k = 0; k < cache.length; k++) {
+      const e = cache[k]!;
+      const n = e.bytes.length;
+      if (end - i >= n && u[i + n - 1] === 125 && compare.call(u, e.bytes, 0, n, i, i + n) === 0) {
+        if (k > 0) {
+          cache[k] = cache[0]!;
+          cache[0] = e;
+        }
+        return e;
+      }
+    }
+    return null;
+  }
+
   /** Plans for the (valid JSON) schema object s[a..b). */
   plansFor(s: string, a: number, b: number): ColumnPlan[] {
     const hit = this.match(s, a);
@@ -256,7 +278,7 @@ export class SchemaCache {
     const text = s.slice(a, b);
     const plans = plansForSchema(this.columns, this.declared, JSON.parse(text));
     if (this.entries.length >= this.max) this.entries.pop();
-    this.entries.unshift({ text, plans });
+    this.entries.unshift({ text, bytes: Buffer.from(text, 'utf8'), plans });
     return plans;
   }
 }

@@ -6,7 +6,7 @@ import type { SourceDef } from '../../catalog/model.js';
 import { Buffer } from 'node:buffer';
 import type { RawValues } from '../connectors/source.js';
 import { createDebeziumDecoder } from '../formats/debezium-json.js';
-import type { Decoder } from '../formats/decoded-event.js';
+import type { DecodeResult, Decoder } from '../formats/decoded-event.js';
 import { TapeWriter } from '../formats/event-tape.js';
 import { rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
 
@@ -27,6 +27,7 @@ function decodeRaw(decoder: Decoder, raw: RawValues): void {
   const ends = raw.ends;
   // one Buffer view per batch (a transferred Buffer arrives as a plain Uint8Array)
   const bytes = Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength);
+  if (decoder.decodeBatch?.(bytes, starts, ends, ascii, emit) === true) return;
   const text = bytes as unknown as Slicers;
   for (let i = 0; i < n; i++) {
     const a = starts[i]!;
@@ -38,6 +39,7 @@ function decodeRaw(decoder: Decoder, raw: RawValues): void {
 }
 
 const TOMBSTONE = Object.freeze({ kind: 'tombstone' as const });
+const emit = (r: DecodeResult): void => tape.write(r);
 
 parentPort!.on('message', (req: DecodeRequest) => {
   let reply: DecodeReply;

@@ -273,8 +273,9 @@ export class PipelineRun {
         const head = s.queue.shift();
         if (head !== undefined) {
           const decoded = head.decoded !== null ? await head.decoded : null;
-          if (decoded !== null) this.processBatch(s, decoded.batch, decoded.tape);
-          else this.processBatch(s, head.batch, null);
+          const batch = decoded !== null ? decoded.batch : head.batch;
+          this.processBatch(s, batch, decoded !== null ? decoded.tape : null);
+          if (batch.raw !== undefined) s.reader.recycle?.(batch.raw);
           s.done = head.positionsAfter;
           progressed = true;
         }

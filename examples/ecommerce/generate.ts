@@ -167,14 +167,18 @@ class EnvelopeWriter {
     const subUs = Math.floor(this.rnd() * 1000);
     const procMs = changeMs + 40 + Math.floor(this.rnd() * 400);
     const procUs = Math.floor(this.rnd() * 1000);
-    const us = (ms: number, sub: number) => String(ms) + String(sub).padStart(3, '0');
+    // exact digits for positive times (no float math); times at or before the epoch computed
+    // (0 ms must not print as '0481': JSON numbers have no leading zeros)
+    const pad3 = (n: number) => String(n).padStart(3, '0');
+    const us = (ms: number, sub: number) => (ms > 0 ? String(ms) + pad3(sub) : String(ms * 1000 + sub));
+    const ns = (ms: number, sub: number, r: number) => (ms > 0 ? String(ms) + pad3(sub) + pad3(r) : String((ms * 1000 + sub) * 1000 + r));
     const payload =
       `{"before":${before},"after":${after},"source":{"version":"3.2.7.Final","connector":"postgresql",` +
       `"name":"shop","ts_ms":${changeMs},"snapshot":"${snapshot}","db":"shop",` +
-      `"sequence":"[\\"${prev}\\",\\"${this.lsn}\\"]","ts_us":${us(changeMs, subUs)},"ts_ns":${us(changeMs, subUs)}000,` +
+      `"sequence":"[\\"${prev}\\",\\"${this.lsn}\\"]","ts_us":${us(changeMs, subUs)},"ts_ns":${ns(changeMs, subUs, 0)},` +
       `"schema":"public","table":"${this.table}","txId":${this.txId},"lsn":${this.lsn},"xmin":null},` +
       `"transaction":null,"op":"${op}","ts_ms":${procMs},"ts_us":${us(procMs, procUs)},` +
-      `"ts_ns":${us(procMs, procUs)}${String(Math.floor(this.rnd() * 1000)).padStart(3, '0')}}`;
+      `"ts_ns":${ns(procMs, procUs, Math.floor(this.rnd() * 1000))}}`;
     return this.schema === null ? payload : `{"schema":${this.schema},"payload":${payload}}`;
   }
 }
