@@ -11,6 +11,8 @@ export type { Diagnostic, DiagnosticNote, Severity } from './diagnostic.js';
 export { hasErrors, renderDiagnostic, sortDiagnostics } from './diagnostic.js';
 export type { SourceText, Span } from './source.js';
 export { lineCol } from './source.js';
+export type { ParseCache, ParseOutcome } from './parser/parse-cache.js';
+export { setParseCache } from './parser/parse-cache.js';
 export type { PlanSet } from './binder/plan-script.js';
 export { planScript } from './binder/plan-script.js';
 export { explain, describeNode, formatWindow } from './explain.js';

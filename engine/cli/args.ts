@@ -1,5 +1,5 @@
-// Command-line argument parsing for the streamforge CLI: positional words and --flags.
-// No command logic here; main.ts dispatches on the result.
+// Command-line argument parsing for the streamforge CLI: positional words and --flags, and the
+// UsageError commands throw for a missing argument. No command logic here; main.ts dispatches.
 
 export interface ParsedArgs {
   readonly command: string | undefined;
@@ -36,4 +36,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
 export function flagString(args: ParsedArgs, name: string): string | undefined {
   const v = args.flags.get(name);
   return typeof v === 'string' ? v : undefined;
+}
+
+/** A command line that does not make sense: printed with the usage text, exit code 1. */
+export class UsageError extends Error {}
+
+/** The first positional argument of a command, or a UsageError naming `what` it needs. */
+export function positional(args: ParsedArgs, what: string): string {
+  const t = args.positionals[0];
+  if (!t) throw new UsageError(`${args.command} needs ${what}`);
+  return t;
 }

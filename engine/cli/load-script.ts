@@ -1,22 +1,28 @@
 // Reads the .sql files of a pipeline (one file, or every *.sql under a directory, sorted) and
-// plans them with sql/. The only place the CLI turns paths into SourceText.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// plans them with sql/, with the on-disk parse cache installed for the planning (set
+// STREAMFORGE_NO_PARSE_CACHE=1 to parse everything). The only place the CLI turns paths into SourceText.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { ParseCache } from '../../sql/index.js';
 import type { SourceText } from '../../sql/source.js';
-import { planScript } from '../../sql/index.js';
+import { planScript, setParseCache } from '../../sql/index.js';
 import { EngineError } from '../core/errors.js';
+import { FileParseCache, parseCacheDir, parserVersionKey } from './parse-cache.js';
+import { preloadParser } from './parser-code-cache.js';
 
 export type PlanOutput = ReturnType<typeof planScript>;
 
-async function sqlFilesUnder(dir: string): Promise<string[]> {
+// Synchronous on purpose: a handful of small files, and each thread-pool round trip of the
+// promise API costs a `check` more than the read itself (one-shot CLI, nothing else to run meanwhile).
+function sqlFilesUnder(dir: string): string[] {
   const out: string[] = [];
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = readdirSync(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const p = join(dir, e.name);
     if (e.isDirectory()) {
       if (e.name === 'node_modules' || e.name.startsWith('.') || e.name === 'data' || e.name === 'warehouse') continue;
-      out.push(...(await sqlFilesUnder(p)));
+      out.push(...sqlFilesUnder(p));
     } else if (e.isFile() && e.name.endsWith('.sql')) {
       out.push(p);
     }
@@ -25,16 +31,16 @@ async function sqlFilesUnder(dir: string): Promise<string[]> {
 }
 
 /** The .sql files named by a CLI argument (absolute paths). */
-export async function listSqlFiles(target: string): Promise<string[]> {
+export function listSqlFiles(target: string): string[] {
   const abs = resolve(target);
   let st;
   try {
-    st = await stat(abs);
+    st = statSync(abs);
   } catch {
     throw new EngineError('config', `no such file or directory: '${target}'`);
   }
   if (st.isDirectory()) {
-    const files = await sqlFilesUnder(abs);
+    const files = sqlFilesUnder(abs);
     if (files.length === 0) throw new EngineError('config', `no .sql files under '${target}'`);
     return files;
   }
@@ -47,12 +53,33 @@ function displayPath(abs: string): string {
   return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : rel;
 }
 
-export async function readSources(files: readonly string[]): Promise<SourceText[]> {
-  return Promise.all(files.map(async (path) => ({ path: displayPath(path), text: await readFile(path, 'utf8') })));
+export function readSources(files: readonly string[]): SourceText[] {
+  return files.map((path) => ({ path: displayPath(path), text: readFileSync(path, 'utf8') }));
 }
 
-export async function loadAndPlan(target: string, env: Readonly<Record<string, string | undefined>>) {
-  const sources = await readSources(await listSqlFiles(target));
-  const result = planScript(sources, { env });
-  return { sources, ...result };
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The parse cache of a target; without one (disabled, no parser package) only the code cache warm-up. */
+function openParseCache(target: string, env: Env): ParseCache & { save(): void } {
+  if (env['STREAMFORGE_NO_PARSE_CACHE'] !== '1') {
+    try {
+      return new FileParseCache(target, { dir: parseCacheDir(env), parserKey: parserVersionKey(), parserLoading: preloadParser });
+    } catch {
+      // node-sql-parser not resolvable from here: the adapter's require reports it
+    }
+  }
+  return { get: () => undefined, set() {}, parserLoading: preloadParser, save() {} };
+}
+
+export async function loadAndPlan(target: string, env: Env) {
+  const sources = readSources(listSqlFiles(target));
+  const cache = openParseCache(target, env);
+  setParseCache(cache);
+  try {
+    const result = planScript(sources, { env });
+    return { sources, ...result };
+  } finally {
+    setParseCache(undefined);
+    cache.save();
+  }
 }

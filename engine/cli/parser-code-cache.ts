@@ -1,58 +1,20 @@
-// Imported first by the CLI for its side effect: loads node-sql-parser's 300 KB PostgreSQL bundle
-// into the CommonJS module cache through a V8 code cache kept in ~/.cache/streamforge/v8, so the
-// sql/ adapter's plain `require` finds it compiled (saves ~60 ms of every `streamforge` command).
-// Any failure falls back silently to the normal require; must not change what the bundle exports.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import Module, { createRequire } from 'node:module';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { Script } from 'node:vm';
+// preloadParser(): loads node-sql-parser's 300 KB PostgreSQL bundle into the CommonJS module cache
+// through the V8 code cache (code-cache.ts), so the sql/ adapter's plain `require` finds it
+// compiled (saves ~60 ms). Called by the parse cache just before the adapter loads the library,
+// so never when every statement hits. Any failure falls back silently to the normal require;
+// must not change what the bundle exports. STREAMFORGE_NO_CODE_CACHE=1 turns it off.
+import { createRequire } from 'node:module';
+import { requireWithCodeCache } from './code-cache.js';
 
-function cacheDir(): string {
-  const base = process.env['XDG_CACHE_HOME'] || join(homedir(), '.cache');
-  return join(base, 'streamforge', 'v8');
-}
+let done = false;
 
-function preload(): void {
-  if (process.env['STREAMFORGE_NO_CODE_CACHE'] === '1') return;
-  const req = createRequire(import.meta.url);
-  const file = req.resolve('node-sql-parser/build/postgresql.js');
-  if (req.cache[file] !== undefined) return;
-  const source = readFileSync(file, 'utf8');
-  const st = statSync(file);
-  const key = createHash('sha1').update(`${process.version}\0${process.arch}\0${file}\0${st.size}\0${st.mtimeMs}`).digest('hex').slice(0, 16);
-  const cachePath = join(cacheDir(), `node-sql-parser-${key}.bin`);
-  let cached: Buffer | undefined;
+/** Loads the bundle through the code cache, once; never throws. */
+export function preloadParser(): void {
+  if (done || process.env['STREAMFORGE_NO_CODE_CACHE'] === '1') return;
+  done = true;
   try {
-    cached = readFileSync(cachePath);
+    requireWithCodeCache(createRequire(import.meta.url).resolve('node-sql-parser/build/postgresql.js'), 'node-sql-parser');
   } catch {
-    cached = undefined;
+    // the adapter's own require loads the bundle
   }
-  const script = new Script(Module.wrap(source), { filename: file, cachedData: cached });
-  const mod = new Module(file);
-  mod.filename = file;
-  const wrapper = script.runInThisContext() as (e: unknown, r: NodeJS.Require, m: Module, f: string, d: string) => void;
-  wrapper.call(mod.exports, mod.exports, createRequire(file), mod, file, dirname(file));
-  mod.loaded = true;
-  req.cache[file] = mod;
-  if (cached === undefined || script.cachedDataRejected === true) {
-    // written at exit, so the functions this run compiled lazily are in the cache too
-    process.once('exit', () => {
-      try {
-        mkdirSync(dirname(cachePath), { recursive: true });
-        const tmp = `${cachePath}.${process.pid}.tmp`;
-        writeFileSync(tmp, script.createCachedData());
-        renameSync(tmp, cachePath);
-      } catch {
-        // a read-only home: every run compiles the bundle itself
-      }
-    });
-  }
-}
-
-try {
-  preload();
-} catch {
-  // the adapter's own require loads the bundle
 }

@@ -2,14 +2,17 @@
 // SELECT bodies and standalone expressions (WHERE, WATERMARK, PREFETCH predicates); the text it
 // is given comes from select-text.ts (token markers, normalized syntax) and its AST is converted
 // by select-query.ts / select-expr.ts, so every node points at exact offsets in the file.
-// Syntax errors become diagnostics at the token the library stopped on. No binding here.
-import { Parser } from './node-sql-parser.cjs';
+// Syntax errors become diagnostics at the token the library stopped on. The library is loaded on
+// the first text the installed parse cache (parse-cache.ts) does not know. No binding here.
+import { loadParser } from './node-sql-parser.cjs';
 import type { Expr, Query } from '../ast.js';
 import type { Diagnostics } from '../diagnostic.js';
 import type { Token } from '../lexer.js';
 import { describeToken } from '../lexer.js';
 import type { SourceText, Span } from '../source.js';
 import { ExprConverter } from './select-expr.js';
+import type { ParseOutcome } from './parse-cache.js';
+import { currentParseCache } from './parse-cache.js';
 import type { Node } from './select-nodes.js';
 import { arr, columnExpr, obj } from './select-nodes.js';
 import { QueryConverter } from './select-query.js';
@@ -22,18 +25,40 @@ export interface ParseContext {
   readonly diags: Diagnostics;
 }
 
-const parser = new Parser();
 const OPTIONS = { database: 'postgresql' };
+type Library = { astify(text: string, opts: typeof OPTIONS): unknown };
+let parser: Library | undefined;
+
+/** What the library makes of `text`, from the installed cache when it has exactly this text. */
+function astify(text: string): ParseOutcome {
+  const cache = currentParseCache();
+  const hit = cache?.get(text);
+  if (hit !== undefined) return hit;
+  let p = parser;
+  if (p === undefined) {
+    cache?.parserLoading?.();
+    const Parser = loadParser() as new () => Library;
+    p = parser = new Parser();
+  }
+  let outcome: ParseOutcome;
+  try {
+    const r: unknown = p.astify(text, OPTIONS);
+    outcome = { kind: 'ast', ast: Array.isArray(r) ? r[0] : r };
+  } catch (err) {
+    outcome = { kind: 'error', offset: (err as { location?: { start?: { offset?: number } } }).location?.start?.offset };
+  }
+  cache?.set(text, outcome);
+  return outcome;
+}
 
 /** Runs the library; on failure reports a syntax error at the token it stopped on. */
 function runParser(ctx: ParseContext, e: EmittedText, from: number, to: number, what: string): Node | undefined {
-  try {
-    const r: unknown = parser.astify(e.text, OPTIONS);
-    const ast = obj(Array.isArray(r) ? r[0] : r);
+  const r = astify(e.text);
+  if (r.kind === 'ast') {
+    const ast = obj(r.ast);
     if (ast && ast.type === 'select') return ast;
-  } catch (err) {
-    const offset = (err as { location?: { start?: { offset?: number } } }).location?.start?.offset;
-    const at = offset === undefined ? from : tokenAtOffset(e, offset);
+  } else {
+    const at = r.offset === undefined ? from : tokenAtOffset(e, r.offset);
     const tok = at === undefined ? undefined : ctx.tokens[at];
     const last = ctx.tokens[Math.max(from, Math.min(to, e.end) - 1)]!;
     const span: Span =

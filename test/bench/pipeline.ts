@@ -106,9 +106,9 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-function timeCommand(args: string[]): number {
+function timeCommand(args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { cwd: repo, stdio: 'ignore' });
+  const r = spawnSync(process.execPath, args, { cwd: repo, stdio: 'ignore', env });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed`);
   return performance.now() - t0;
 }
@@ -136,11 +136,45 @@ async function main(): Promise<void> {
     console.log(`  rows written:                ${fmt(rows)}${Number.isFinite(commitMs) ? `, final commit ${fmt(commitMs)} ms` : ''}`);
     console.log(`  output rows/s (whole run):   ${fmt((rows * 1000) / r.wallMs)}`);
   }
-  const node = median([0, 1, 2, 3, 4].map(() => timeCommand(['-e', '0'])));
+  checkTimes();
+}
+
+/**
+ * `check` of every example, after node's own startup (`node -e 0`): medians of 11 interleaved runs.
+ * Warm: the parse and V8 code caches filled by an untimed first run (every later check of unchanged
+ * files); cold parse cache: a second cache home whose parse directory is removed before each run
+ * (its code caches kept).
+ */
+function checkTimes(): void {
+  const warmHome = join(dir, 'check-cache-warm');
+  const coldHome = join(dir, 'check-cache-cold');
+  const warmEnv = { ...process.env, XDG_CACHE_HOME: warmHome };
+  const coldEnv = { ...process.env, XDG_CACHE_HOME: coldHome };
+  const examples = readdirSync(join(repo, 'examples'), { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => join('examples', d.name));
+  for (const home of [warmHome, coldHome]) rmSync(home, { recursive: true, force: true });
+  for (const ex of examples) for (const env of [warmEnv, coldEnv]) timeCommand([cli, 'check', ex], env);
+  const node: number[] = [];
+  const warm = new Map<string, number[]>(examples.map((ex) => [ex, []]));
+  const cold = new Map<string, number[]>(examples.map((ex) => [ex, []]));
+  for (let i = 0; i < 11; i++) {
+    node.push(timeCommand(['-e', '0']));
+    for (const ex of examples) {
+      warm.get(ex)!.push(timeCommand([cli, 'check', ex], warmEnv));
+      rmSync(join(coldHome, 'streamforge', 'parse'), { recursive: true, force: true });
+      cold.get(ex)!.push(timeCommand([cli, 'check', ex], coldEnv));
+    }
+  }
+  const n = median(node);
   console.log('');
-  for (const example of readdirSync(join(repo, 'examples'), { withFileTypes: true }).filter((d) => d.isDirectory())) {
-    const check = median([0, 1, 2, 3, 4].map(() => timeCommand([cli, 'check', join('examples', example.name)])));
-    console.log(`check examples/${example.name}: ${check.toFixed(0)} ms wall, ${(check - node).toFixed(0)} ms after node startup (${node.toFixed(0)} ms)`);
+  for (const ex of examples) {
+    const w = median(warm.get(ex)!);
+    const c = median(cold.get(ex)!);
+    console.log(
+      `check ${ex}: ${w.toFixed(0)} ms wall, ${(w - n).toFixed(0)} ms after node startup (${n.toFixed(0)} ms); ` +
+        `cold parse cache ${c.toFixed(0)} ms wall, ${(c - n).toFixed(0)} ms after startup`,
+    );
   }
 }
 
