@@ -1,12 +1,17 @@
 // The only file that imports kafkajs: a thin adapter that lists a topic's partitions and offsets,
 // fetches records of chosen partitions at chosen offsets (no consumer-group membership, so offsets
 // are exactly what the caller asks for), and reads/commits a group's offsets standalone-style.
-// Retries through broker restarts for up to reconnectTimeoutMs. Fetched values come back as raw
-// bytes (one buffer per run), never decoded to strings here. Must not keep reader state
-// (positions, buffers, idleness): that is kafka-source.ts's job.
-import { Buffer, isAscii } from 'node:buffer';
+// Retries through broker restarts for up to reconnectTimeoutMs. Fetch requests go through kafkajs's
+// connections but their responses are decoded by kafka-record-batch.ts (values as raw bytes, one
+// buffer per run, no object per record). Must not keep reader state (positions, buffers,
+// idleness): that is kafka-source.ts's job.
+import { Buffer } from 'node:buffer';
+import { createRequire } from 'node:module';
 import { Kafka, logLevel, type Broker, type Cluster, type SASLOptions } from 'kafkajs';
-import type { RawValues } from './source.js';
+import { parseFetchResponse, type FetchResponseFrame } from './kafka-fetch-response.js';
+import { RunBufferPool, decodeRecordSet, type FetchedRun, type LegacyRecord } from './kafka-record-batch.js';
+
+export type { FetchedRun } from './kafka-record-batch.js';
 
 export interface KafkaSasl {
   readonly mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512';
@@ -50,30 +55,32 @@ export interface FetchOptions {
   readonly maxRecordsPerRun: number;
 }
 
-/**
- * Contiguous data records: record i is at offset firstOffset + i. Values are copied into one
- * buffer per run (RawValues: an empty value is a tombstone), so that they can be handed to a
- * decoder thread without building a string per record.
- */
-export interface FetchedRun {
-  readonly firstOffset: number;
-  readonly count: number;
-  /** The values; null when some value is empty but not null (then `texts` holds them exactly). */
-  readonly raw: RawValues | null;
-  /** UTF-8 text of each value (null for tombstones), only when `raw` is null. */
-  readonly texts: (string | null)[] | null;
-  /** The keys as fetched (views into the response; text is built only when asked for). */
-  readonly keys: readonly (Buffer | null)[];
-}
-
 export interface FetchedPartition {
   readonly partition: number;
   /** Data records in offset order; a new run starts wherever offsets are not contiguous. */
   readonly runs: FetchedRun[];
-  /** Offset after the last record seen (data, control marker or aborted); the requested offset when none. */
+  /**
+   * Offset after the last record seen (data, control marker or aborted) or after the last whole
+   * record batch read, whichever is further (an emptied, compacted batch still moves it on); the
+   * requested offset when none.
+   */
   readonly nextOffset: number;
   /** The broker's readable end of the partition at fetch time (see PartitionOffsets.high). */
   readonly high: number;
+}
+
+/** What a Kafka source needs of a client: KafkaClient in this thread, or KafkaClientThread in a worker. */
+export interface KafkaOps {
+  connect(): Promise<void>;
+  partitionIds(topic: string): Promise<number[]>;
+  refreshMetadata(): Promise<void>;
+  offsets(topic: string, partitions: readonly number[]): Promise<PartitionOffsets[]>;
+  groupOffsets(groupId: string, topic: string, partitions: readonly number[]): Promise<Map<number, number>>;
+  commitGroupOffsets(groupId: string, topic: string, offsets: ReadonlyMap<number, number>): Promise<void>;
+  fetch(topic: string, wants: readonly FetchWant[], o: FetchOptions): Promise<FetchedPartition[]>;
+  /** Value buffers of fetched runs the caller is done with (FetchedRun.raw.bytes.buffer): reused for later runs. */
+  recycle(buffers: readonly ArrayBuffer[]): void;
+  disconnect(): Promise<void>;
 }
 
 /** The requested offset is not in the log any more (retention) or not yet (topic recreated). */
@@ -88,26 +95,34 @@ export class KafkaOffsetOutOfRangeError extends Error {
   }
 }
 
-/** Shapes of kafkajs internals this file relies on (Broker.fetch is typed `any` by kafkajs). */
-export interface RawRecord {
-  readonly offset: string;
-  readonly key: Buffer | null;
-  readonly value: Buffer | null;
-  readonly isControlRecord?: boolean;
-  readonly batchContext?: { readonly producerId: string; readonly inTransaction: boolean };
+/** Shapes of kafkajs 2.x internals this file relies on (none of them is typed by kafkajs). */
+interface ProtocolRequest {
+  readonly request: { readonly apiVersion: number };
+  readonly requestTimeout?: number;
 }
-export interface RawPartition {
-  readonly partition: number;
-  readonly highWatermark: string;
-  readonly lastStableOffset?: string;
-  readonly abortedTransactions?: readonly { readonly producerId: string; readonly firstOffset: string }[];
-  readonly messages: readonly RawRecord[];
+type FetchRequestFactory = (args: {
+  replicaId: number;
+  isolationLevel: number;
+  maxWaitTime: number;
+  minBytes: number;
+  maxBytes: number;
+  topics: { topic: string; partitions: { partition: number; fetchOffset: string; maxBytes: number }[] }[];
+  rackId: string;
+}) => ProtocolRequest;
+interface InternalBroker {
+  lookupRequest(apiKey: number, definitions: unknown): FetchRequestFactory;
 }
-interface RawFetchResponse {
-  readonly responses: readonly { readonly topicName: string; readonly partitions: readonly RawPartition[] }[];
+type SendRequest = (this: InternalBroker, r: ProtocolRequest & { response: { decode(payload: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> } }) => Promise<unknown>;
+interface KafkajsInternals {
+  readonly fetchDefinitions: unknown;
+  readonly createErrorFromCode: (code: number) => Error;
+  readonly decodeMessageSet: (decoder: unknown, size: number) => Promise<readonly { offset: string; key: Buffer | null; value: Buffer | null }[]>;
+  readonly Decoder: new (buf: Buffer) => unknown;
 }
 type CreateCluster = (o: { metadataMaxAge: number; allowAutoTopicCreation: boolean; maxInFlightRequests: null; isolationLevel: number }) => Cluster;
 
+const API_FETCH = 1;
+const OFFSET_OUT_OF_RANGE = 1;
 const READ_UNCOMMITTED = 0;
 const READ_COMMITTED = 1;
 const CONNECTION_ERRORS = new Set([
@@ -141,10 +156,48 @@ function timedOut(e: unknown): boolean {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export class KafkaClient {
+let internals: KafkajsInternals | null = null;
+
+/** kafkajs's Fetch request definitions, protocol errors and legacy message-set decoder (kafkajs 2.x layout). */
+function kafkajsInternals(): KafkajsInternals {
+  if (internals !== null) return internals;
+  const req = createRequire(import.meta.url);
+  try {
+    const { requests } = req('kafkajs/src/protocol/requests/index.js') as { requests: { Fetch: unknown } };
+    const { createErrorFromCode } = req('kafkajs/src/protocol/error.js') as { createErrorFromCode: (code: number) => Error };
+    const decodeMessageSet = req('kafkajs/src/protocol/messageSet/decoder.js') as KafkajsInternals['decodeMessageSet'];
+    const Decoder = req('kafkajs/src/protocol/decoder.js') as KafkajsInternals['Decoder'];
+    internals = { fetchDefinitions: requests.Fetch, createErrorFromCode, decodeMessageSet, Decoder };
+  } catch (e) {
+    throw new Error(`unsupported kafkajs version: expected kafkajs 2.x (${(e as Error).message})`, { cause: e });
+  }
+  return internals;
+}
+
+/** kafkajs's Broker method that sends a request on the broker's connection. */
+function sendRequestOf(broker: Broker): SendRequest {
+  const proto = Object.getPrototypeOf(broker) as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(proto).find((s) => s.description === 'private:Broker:sendRequest');
+  const send = key === undefined ? undefined : proto[key];
+  if (typeof send !== 'function') throw new Error('unsupported kafkajs version: expected kafkajs 2.x');
+  return send as SendRequest;
+}
+
+/** Legacy (magic 0/1) message sets, decoded by kafkajs as before. */
+async function decodeLegacy(bytes: Uint8Array): Promise<LegacyRecord[]> {
+  const k = kafkajsInternals();
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const msgs = await k.decodeMessageSet(new k.Decoder(buf), buf.length);
+  return msgs.map((m) => ({ offset: Number(m.offset), key: m.key, value: m.value }));
+}
+
+export class KafkaClient implements KafkaOps {
   private readonly cluster: Cluster;
   private readonly running = new Set<Promise<unknown>>();
   private closed = false;
+  private rotation = 0;
+  /** Run value buffers, sized by the first fetch's maxBytesPerPartition. */
+  private pool: RunBufferPool | null = null;
 
   constructor(private readonly o: KafkaClientOptions) {
     const sasl: SASLOptions | undefined = o.sasl ? { mechanism: o.sasl.mechanism, username: o.sasl.username, password: o.sasl.password } as SASLOptions : undefined;
@@ -250,6 +303,11 @@ export class KafkaClient {
     });
   }
 
+  recycle(buffers: readonly ArrayBuffer[]): void {
+    const pool = this.pool;
+    if (pool !== null) for (const b of buffers) pool.give(b);
+  }
+
   /** One fetch round: at most one request per leader broker, all sent at once. */
   fetch(topic: string, wants: readonly FetchWant[], o: FetchOptions): Promise<FetchedPartition[]> {
     if (wants.length === 0) return Promise.resolve([]);
@@ -269,34 +327,62 @@ export class KafkaClient {
     });
   }
 
+  /**
+   * One Fetch request to one broker, sent on kafkajs's connection (its version negotiation,
+   * SASL/SSL, timeouts) but decoded by kafka-record-batch.ts: no object per record.
+   */
   private async fetchFrom(nodeId: number, topic: string, wants: readonly FetchWant[], o: FetchOptions): Promise<FetchedPartition[]> {
+    const k = kafkajsInternals();
     const broker: Broker = await this.cluster.findBroker({ nodeId: String(nodeId) });
-    let res: RawFetchResponse;
-    try {
-      res = (await broker.fetch({
-        replicaId: -1,
-        isolationLevel: this.o.readCommitted ? READ_COMMITTED : READ_UNCOMMITTED,
-        maxWaitTime: o.maxWaitMs,
-        minBytes: 1,
-        maxBytes: o.maxBytesPerPartition * wants.length,
-        topics: [{ topic, partitions: wants.map((w) => ({ partition: w.partition, fetchOffset: String(w.offset), maxBytes: o.maxBytesPerPartition })) }],
-      })) as RawFetchResponse;
-    } catch (e) {
-      if (e instanceof Error && e.name === 'KafkaJSOffsetOutOfRange') {
-        const partition = (e as { partition?: number }).partition ?? -1;
-        throw new KafkaOffsetOutOfRangeError(topic, partition, wants.find((w) => w.partition === partition)?.offset ?? -1);
-      }
-      throw e;
-    }
-    const out: FetchedPartition[] = [];
-    for (const t of res.responses) {
-      if (t.topicName !== topic) continue;
+    const ib = broker as unknown as InternalBroker;
+    // rotate the partitions from one request to the next, as kafkajs shuffles them (KIP-74 fairness)
+    const shift = this.rotation++ % wants.length;
+    const ordered = shift === 0 ? wants : [...wants.slice(shift), ...wants.slice(0, shift)];
+    const request = ib.lookupRequest(API_FETCH, k.fetchDefinitions)({
+      replicaId: -1,
+      isolationLevel: this.o.readCommitted ? READ_COMMITTED : READ_UNCOMMITTED,
+      maxWaitTime: o.maxWaitMs,
+      minBytes: 1,
+      maxBytes: o.maxBytesPerPartition * wants.length,
+      topics: [{ topic, partitions: ordered.map((w) => ({ partition: w.partition, fetchOffset: String(w.offset), maxBytes: o.maxBytesPerPartition })) }],
+      rackId: '',
+    });
+    const version = request.request.apiVersion;
+    const frame = (await sendRequestOf(broker).call(ib, {
+      ...request,
+      response: {
+        decode: async (payload: Buffer) => parseFetchResponse(payload, version),
+        parse: async (data: unknown) => data,
+      },
+    })) as FetchResponseFrame;
+    if (frame.errorCode !== 0) throw k.createErrorFromCode(frame.errorCode);
+    const jobs: Promise<FetchedPartition>[] = [];
+    for (const t of frame.topics) {
+      if (t.topic !== topic) continue;
       for (const p of t.partitions) {
         const want = wants.find((w) => w.partition === p.partition);
-        if (want) out.push(toRuns(p, want.offset, o.maxRecordsPerRun, this.o.readCommitted));
+        if (want === undefined) continue;
+        if (p.errorCode === OFFSET_OUT_OF_RANGE) throw new KafkaOffsetOutOfRangeError(topic, p.partition, want.offset);
+        if (p.errorCode !== 0) throw k.createErrorFromCode(p.errorCode);
+        jobs.push(this.decodePartition(frame, p, want.offset, topic, o));
       }
     }
-    return out;
+    return Promise.all(jobs);
+  }
+
+  private async decodePartition(frame: FetchResponseFrame, p: FetchResponseFrame['topics'][number]['partitions'][number], fetchOffset: number, topic: string, o: FetchOptions): Promise<FetchedPartition> {
+    const readCommitted = this.o.readCommitted;
+    const pool = (this.pool ??= new RunBufferPool(o.maxBytesPerPartition));
+    const { runs, nextOffset } = await decodeRecordSet(frame.buffer, p.recordsStart, p.recordsEnd, {
+      fetchOffset,
+      maxRun: o.maxRecordsPerRun,
+      alloc: pool.take,
+      aborted: readCommitted ? p.aborted : [],
+      legacy: decodeLegacy,
+      where: `'${topic}/${p.partition}'`,
+    });
+    const high = readCommitted && p.lastStableOffset >= 0 ? p.lastStableOffset : p.highWatermark;
+    return { partition: p.partition, runs, nextOffset, high };
   }
 
   /** Runs `op`, retrying retriable failures (after a metadata refresh) for up to `deadlineMs`. */
@@ -344,122 +430,4 @@ export class KafkaClient {
     await Promise.allSettled([...this.running]);
     await this.cluster.disconnect(); // whatever a stopping operation reconnected
   }
-}
-
-/** Bytes between two values that are copied along rather than starting a new segment (record headers and keys). */
-const MAX_GAP = 16 * 1024;
-
-/**
- * The values copied into one buffer of their own (transferable; null and empty read back as
- * empty). Values fetched together sit in one response buffer, in order, a record header and key
- * apart: each such stretch is copied with one memcpy, gaps included, and starts/ends skip the gaps.
- */
-function packValues(parts: readonly (Buffer | null)[]): RawValues {
-  const n = parts.length;
-  let total = 0;
-  let segBuf: ArrayBufferLike | null = null;
-  let segStart = 0;
-  let segEnd = 0;
-  for (let i = 0; i < n; i++) {
-    const b = parts[i];
-    if (b == null || b.length === 0) continue;
-    if (b.buffer === segBuf && b.byteOffset >= segEnd && b.byteOffset - segEnd <= MAX_GAP) {
-      segEnd = b.byteOffset + b.length;
-    } else {
-      total += segEnd - segStart;
-      segBuf = b.buffer;
-      segStart = b.byteOffset;
-      segEnd = segStart + b.length;
-    }
-  }
-  total += segEnd - segStart;
-  const bytes = Buffer.allocUnsafeSlow(total);
-  const starts = new Uint32Array(n);
-  const ends = new Uint32Array(n);
-  let ascii = true;
-  let pos = 0; // where the current segment's first byte went
-  segBuf = null;
-  segStart = 0;
-  segEnd = 0;
-  const flush = (): void => {
-    if (segBuf !== null) bytes.set(new Uint8Array(segBuf, segStart, segEnd - segStart), pos);
-    pos += segEnd - segStart;
-  };
-  for (let i = 0; i < n; i++) {
-    const b = parts[i];
-    if (b == null || b.length === 0) {
-      const at = pos + (segEnd - segStart);
-      starts[i] = at;
-      ends[i] = at;
-      continue;
-    }
-    if (!(b.buffer === segBuf && b.byteOffset >= segEnd && b.byteOffset - segEnd <= MAX_GAP)) {
-      flush();
-      segBuf = b.buffer;
-      segStart = b.byteOffset;
-    }
-    segEnd = b.byteOffset + b.length;
-    starts[i] = pos + (b.byteOffset - segStart);
-    ends[i] = starts[i]! + b.length;
-    if (ascii && !isAscii(b)) ascii = false;
-  }
-  flush();
-  return { bytes, starts, ends, ascii };
-}
-
-/** A run of records: values as raw bytes (or exact text when an empty non-null value forbids that); keys as fetched. */
-function makeRun(firstOffset: number, values: (Buffer | null)[], keys: (Buffer | null)[]): FetchedRun {
-  let exact = true;
-  for (let i = 0; i < values.length; i++) if (values[i]?.length === 0) exact = false;
-  return {
-    firstOffset,
-    count: values.length,
-    raw: exact ? packValues(values) : null,
-    texts: exact ? null : values.map((v) => (v === null ? null : v.toString('utf8'))),
-    keys,
-  };
-}
-
-/**
- * Turns one partition's fetched records into contiguous runs of data records: drops records
- * before the requested offset (a fetch returns whole record batches), control markers and, under
- * read_committed, records of aborted transactions. Exported for tests.
- */
-export function toRuns(p: RawPartition, fetchOffset: number, maxRun: number, readCommitted: boolean): FetchedPartition {
-  const runs: FetchedRun[] = [];
-  const msgs = p.messages;
-  const aborted = readCommitted ? p.abortedTransactions ?? [] : [];
-  let ai = 0;
-  let abortedProducers: Set<string> | null = null;
-  let runFirst = -1;
-  let runValues: (Buffer | null)[] = [];
-  let runKeys: (Buffer | null)[] = [];
-  let runNext = -1;
-  let next = fetchOffset;
-  for (let i = 0; i < msgs.length; i++) {
-    const m = msgs[i]!;
-    const off = Number(m.offset);
-    if (off < fetchOffset) continue;
-    next = off + 1;
-    while (ai < aborted.length && off >= Number(aborted[ai]!.firstOffset)) (abortedProducers ??= new Set()).add(aborted[ai++]!.producerId);
-    if (m.isControlRecord === true) {
-      // control key: int16 version, int16 type (0 = abort, 1 = commit)
-      if (abortedProducers !== null && m.key !== null && m.key.length >= 4 && m.key.readInt16BE(2) === 0)
-        abortedProducers.delete(m.batchContext?.producerId ?? '');
-      continue;
-    }
-    if (abortedProducers !== null && m.batchContext?.inTransaction === true && abortedProducers.has(m.batchContext.producerId)) continue;
-    if (runFirst < 0 || off !== runNext || runValues.length >= maxRun) {
-      if (runFirst >= 0) runs.push(makeRun(runFirst, runValues, runKeys));
-      runFirst = off;
-      runValues = [];
-      runKeys = [];
-    }
-    runValues.push(m.value);
-    runKeys.push(m.key);
-    runNext = off + 1;
-  }
-  if (runFirst >= 0) runs.push(makeRun(runFirst, runValues, runKeys));
-  const high = Number(readCommitted && p.lastStableOffset !== undefined && Number(p.lastStableOffset) >= 0 ? p.lastStableOffset : p.highWatermark);
-  return { partition: p.partition, runs, nextOffset: next, high };
 }

@@ -2,11 +2,14 @@
 // positions (split 'topic/p' -> next offset; exactly-once comes from the Iceberg checkpoint, the
 // consumer group only mirrors committed positions for lag tools). One fetch is kept in flight while
 // batches are handed out; bounded runs stop at the high-water marks taken at open(). Batches carry
-// the values as raw bytes (text is built only when asked for).
+// the values as raw bytes (text is built only when asked for). The client runs on a thread of its
+// own (kafka-client-thread.ts) when its compiled worker exists, else in this thread.
 // Must not decode events (the decoder's job) nor import kafkajs (kafka-client.ts does).
 import type { SourceDef } from '../../catalog/model.js';
 import { EngineError } from '../core/errors.js';
-import { KafkaClient, KafkaOffsetOutOfRangeError, type FetchedPartition, type KafkaClientOptions, type KafkaSasl } from './kafka-client.js';
+import { KafkaClient, KafkaOffsetOutOfRangeError, type FetchedPartition, type KafkaClientOptions, type KafkaOps, type KafkaSasl } from './kafka-client.js';
+import { KafkaClientThread, kafkaThreadAvailable } from './kafka-client-thread.js';
+import { NO_KEYS, type RunKeys } from './kafka-record-batch.js';
 import { rawValuesToStrings } from './raw-values.js';
 import type { PollResult, Positions, RawValues, RecordBatch, SourceReader } from './source.js';
 
@@ -25,26 +28,32 @@ export interface KafkaSourceOptions {
   readonly discoveryIntervalMs?: number;
   /** Non-fatal problems (reconnecting, group-offset commits failing). Default console.warn. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Run the Kafka client (sockets, fetch decoding, copying values) on a worker thread of its own.
+   * Default: yes when its compiled script exists, unless STREAMFORGE_KAFKA_THREAD is 0/off/never.
+   */
+  readonly clientThread?: boolean;
 }
 
-/** Records of one partition: values as raw bytes (or exact text), keys as fetched bytes. */
+/** Records of one partition: values as raw bytes (or exact text), keys as ranges of the same run buffer. */
 interface Records {
   readonly count: number;
   readonly raw: RawValues | null;
   readonly texts: (string | null)[] | null;
-  readonly keys: readonly (Uint8Array | null)[];
+  readonly keys: RunKeys;
 }
 
 /**
  * A Kafka batch: values[i] is at offset firstIndex + i of partition `split`; keys[i] is its key.
  * `raw` holds the values as bytes (a decoder thread may take them); `values` and `keys` are text
- * built on first use.
+ * built on first use. Keys share raw's buffer: read them before handing `raw` to another thread.
  */
 export class KafkaBatch implements RecordBatch {
   readonly raw: RawValues | undefined;
   private texts: (string | null)[] | null;
   private keyTexts: (string | null)[] | null = null;
-  private readonly keyBytes: readonly (Uint8Array | null)[];
+  private readonly keyBytes: RunKeys;
+  private readonly count: number;
 
   constructor(
     readonly split: string,
@@ -54,6 +63,7 @@ export class KafkaBatch implements RecordBatch {
     this.raw = records.raw ?? undefined;
     this.texts = records.texts;
     this.keyBytes = records.keys;
+    this.count = records.count;
   }
 
   get values(): readonly (string | null)[] {
@@ -61,7 +71,16 @@ export class KafkaBatch implements RecordBatch {
   }
 
   get keys(): readonly (string | null)[] {
-    return (this.keyTexts ??= this.keyBytes.map((k) => (k === null ? null : UTF8.decode(k))));
+    if (this.keyTexts === null) {
+      const n = this.count;
+      const out = new Array<string | null>(n);
+      for (let i = 0; i < n; i++) {
+        const k = this.keyBytes.get(i);
+        out[i] = k === null ? null : UTF8.decode(k);
+      }
+      this.keyTexts = out;
+    }
+    return this.keyTexts;
   }
 
   where(i: number): string {
@@ -75,7 +94,7 @@ interface Chunk extends Records {
   readonly after: number;
 }
 
-const NO_RECORDS: Records = Object.freeze({ count: 0, raw: null, texts: null, keys: [] });
+const NO_RECORDS: Records = Object.freeze({ count: 0, raw: null, texts: null, keys: NO_KEYS });
 const UTF8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** The first `keep` records of a run (bounded reads stop at the end taken at open()). */
@@ -86,7 +105,7 @@ function firstRecords(r: Records, keep: number): Records {
     count: keep,
     raw: r.raw !== null ? cut(r.raw) : null,
     texts: r.texts !== null ? r.texts.slice(0, keep) : null,
-    keys: r.keys.slice(0, keep),
+    keys: r.keys.head(keep),
   };
 }
 
@@ -120,7 +139,7 @@ export class KafkaSourceReader implements SourceReader {
   readonly topic: string;
   readonly groupId: string;
   private readonly startup: Startup;
-  private readonly client: KafkaClient;
+  private readonly client: KafkaOps;
   private readonly clock: () => number;
   private readonly warn: (message: string) => void;
   private readonly fetchBytes: number;
@@ -157,11 +176,12 @@ export class KafkaSourceReader implements SourceReader {
     const props = kafkaProperties(def);
     this.fetchBytes = props.maxPartitionFetchBytes;
     this.fetchWaitMs = props.fetchMaxWaitMs;
-    this.client = new KafkaClient({
+    const clientOptions: KafkaClientOptions = {
       ...props.client,
       reconnectTimeoutMs: opts.reconnectTimeoutMs ?? 300_000,
       onRetry: (what, err) => this.warn(`source '${this.name}': Kafka unavailable while ${what} (${err.message}); retrying`),
-    });
+    };
+    this.client = (opts.clientThread ?? clientThreadFromEnv()) && kafkaThreadAvailable() ? new KafkaClientThread(clientOptions) : new KafkaClient(clientOptions);
   }
 
   async open(resume: Positions | undefined): Promise<void> {
@@ -364,6 +384,12 @@ export class KafkaSourceReader implements SourceReader {
     return out ?? NONE;
   }
 
+  /** The runtime is done with these values: their buffer goes back to the client's pool. */
+  recycle(raw: RawValues): void {
+    const ab = raw.bytes.buffer;
+    if (ab instanceof ArrayBuffer) this.client.recycle([ab]);
+  }
+
   positions(): Positions {
     const out: Record<string, number> = {};
     for (const p of this.parts) out[p.split] = p.pos;
@@ -409,6 +435,11 @@ export class KafkaSourceReader implements SourceReader {
     await this.client.disconnect().catch(() => undefined);
     await Promise.all([this.inflight, this.discovering, this.committing]);
   }
+}
+
+function clientThreadFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = (env['STREAMFORGE_KAFKA_THREAD'] ?? '').toLowerCase();
+  return !(v === '0' || v === 'off' || v === 'never' || v === 'false');
 }
 
 function delay(ms: number): Promise<void> {
