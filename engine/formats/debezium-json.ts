@@ -20,6 +20,9 @@ import { declaredPlan, SchemaCache, type SchemaEntry } from './schema-block.js';
 const TOMBSTONE: Tombstone = Object.freeze({ kind: 'tombstone' });
 
 const MALFORMED = Symbol('malformed');
+/** decodeBatch copies and walks this much text at a time: it stays in the CPU cache, and its string
+ *  is a young-generation object (a string over ~128 KB goes to the large-object space: ~4x slower). */
+const SEGMENT_BYTES = 32 << 10;
 
 /** Buffer's native slicers (not in @types/node): no encoding lookup. */
 interface Slicers {
@@ -94,24 +97,41 @@ class DebeziumJsonDecoder implements Decoder {
     const walker = this.walker;
     if (fast === null || walker === null) return false;
     const n = starts.length;
-    for (let i = 0; i < n; i++) if (ends[i]! < starts[i]! || ends[i]! > bytes.length) return false;
+    let longest = 0;
+    for (let i = 0; i < n; i++) {
+      const len = ends[i]! - starts[i]!;
+      if (len < 0 || ends[i]! > bytes.length) return false;
+      if (len > longest) longest = len;
+    }
     if (this.from.length < n) this.grow(n);
+    // segments of about SEGMENT_BYTES of copied text, so the copy and its string stay in cache
+    walker.reserveBatch(SEGMENT_BYTES + longest + 1);
+    for (let i = 0; i < n; ) i = this.segment(fast, walker, bytes, starts, ends, i, ascii, emit);
+    return true;
+  }
+
+  /**
+   * Decodes values i0.. (as many as fit about SEGMENT_BYTES of copy) and returns the index after
+   * the last. The copy the walker reads holds each value followed by a zero byte: a value whose
+   * schema block is cached keeps only what follows the block; runs of other values (apart in the
+   * input, like lines) are copied whole at once. Not-ASCII segments are decoded one by one.
+   */
+  private segment(fast: FastEnvelope, walker: JsonWalker, bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, i0: number, ascii: boolean, emit: (r: DecodeResult) => void): number {
+    const n = starts.length;
     const from = this.from;
     const to = this.to;
     const hits = this.hits;
-    // The copy the walker reads, each value followed by a zero byte: a value whose schema block is
-    // cached keeps only what follows the block; runs of other values (apart in the input, like
-    // lines) are copied whole at once.
-    const u = walker.reserveBatch(bytes.length + n + 1);
+    const u = walker.useBatch();
     let dst = 0;
     let runSrc = -1;
     let runDst = 0;
     let runEnd = 0;
-    for (let i = 0; i < n; i++) {
+    let i = i0;
+    while (i < n && dst < SEGMENT_BYTES) {
       const a = starts[i]!;
       const b = ends[i]!;
       if (a === b) {
-        from[i] = -1;
+        from[i++] = -1;
         continue;
       }
       const hit = fast.cachedSchemaAt(bytes, a, b);
@@ -138,36 +158,42 @@ class DebeziumJsonDecoder implements Decoder {
         from[i] = dst;
         to[i] = dst + (b - t);
       }
-      dst = to[i]! + 1;
+      dst = to[i++]! + 1;
     }
     if (runSrc >= 0) copy(u, runDst, bytes, runSrc, runEnd);
-    for (let i = 0; i < n; i++) if (from[i]! >= 0) u[to[i]!] = 0;
+    if (!ascii && !isAscii(u.subarray(0, dst))) {
+      for (let k = i0; k < i; k++) {
+        hits[k] = null;
+        emit(from[k]! < 0 ? TOMBSTONE : this.decode(utf8(bytes, starts[k]!, ends[k]!)));
+      }
+      return i;
+    }
+    for (let k = i0; k < i; k++) if (from[k]! >= 0) u[to[k]!] = 0;
     u.fill(0, dst, dst + PAD);
-    if (!ascii && !isAscii(u.subarray(0, dst))) return false;
     const s = latin1(u, 0, dst);
     const st = this.st;
     let codes = u;
-    for (let i = 0; i < n; i++) {
-      const f = from[i]!;
+    for (let k = i0; k < i; k++) {
+      const f = from[k]!;
       if (f < 0) {
         emit(TOMBSTONE);
         continue;
       }
-      const hit = hits[i]!;
-      hits[i] = null;
+      const hit = hits[k]!;
+      hits[k] = null;
       st.reset();
       let at = f;
       if (hit !== null) st.plans = hit.plans;
       else at = skipWs(codes, f);
-      const r = hit !== null || codes[at] === 123 ? this.fastRead(s, fast, codes, at, hit !== null, f, to[i]!) : null;
+      const r = hit !== null || codes[at] === 123 ? this.fastRead(s, fast, codes, at, hit !== null, f, to[k]!) : null;
       if (r !== null && r !== MALFORMED) emit(r);
       else {
         // the JS walker decides, on the whole text (it may need what precedes a cached block)
-        emit(this.slowDecode(ascii ? latin1(bytes, starts[i]!, ends[i]!) : utf8(bytes, starts[i]!, ends[i]!)));
+        emit(this.slowDecode(ascii ? latin1(bytes, starts[k]!, ends[k]!) : utf8(bytes, starts[k]!, ends[k]!)));
         codes = walker.useBatch();
       }
     }
-    return true;
+    return i;
   }
 
   private grow(n: number): void {

@@ -42,7 +42,7 @@ export interface Decoder {
   /**
    * Decodes a batch of values at once: value i is bytes[starts[i], ends[i]) (UTF-8; empty: a
    * tombstone; `ascii`: known to be ASCII). Emits one result per value, in order; false (having
-   * emitted nothing) when it cannot, and the caller decodes them one by one.
+   * emitted nothing) when a span lies outside `bytes`.
    */
   decodeBatch?(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, emit: (r: DecodeResult) => void): boolean;
 }

@@ -135,9 +135,11 @@ export class JsonWalker {
    * single loads in between do not touch it, but walk() then reads them until useBatch().
    */
   reserveBatch(n: number): Buffer {
-    const need = (n + PAD + 0xfffff) & ~0xfffff; // whole MiBs: the single-text area seldom moves
-    if (need !== this.batchLen) {
-      this.ensure(this.textBase + need + Math.max(this.textCap, PAGE) + PAD);
+    // the batch area only grows, in whole MiBs, so the single-text area seldom moves; memory grows
+    // only by what the batch area gains (the single-text area keeps at least a page)
+    const need = (n + PAD + 0xfffff) & ~0xfffff;
+    if (need > this.batchLen) {
+      this.ensure(this.textBase + need + PAGE + PAD);
       this.batchLen = need;
       this.views();
     }
