@@ -123,6 +123,8 @@ type CreateCluster = (o: { metadataMaxAge: number; allowAutoTopicCreation: boole
 
 const API_FETCH = 1;
 const OFFSET_OUT_OF_RANGE = 1;
+/** The most a fetch response may hold over all its partitions (Kafka's fetch.max.bytes default). */
+const FETCH_MAX_BYTES = 50 << 20;
 const READ_UNCOMMITTED = 0;
 const READ_COMMITTED = 1;
 const CONNECTION_ERRORS = new Set([
@@ -343,7 +345,8 @@ export class KafkaClient implements KafkaOps {
       isolationLevel: this.o.readCommitted ? READ_COMMITTED : READ_UNCOMMITTED,
       maxWaitTime: o.maxWaitMs,
       minBytes: 1,
-      maxBytes: o.maxBytesPerPartition * wants.length,
+      // Kafka's fetch.max.bytes default caps the response (the broker still returns at least one batch)
+      maxBytes: Math.min(o.maxBytesPerPartition * wants.length, Math.max(o.maxBytesPerPartition, FETCH_MAX_BYTES)),
       topics: [{ topic, partitions: ordered.map((w) => ({ partition: w.partition, fetchOffset: String(w.offset), maxBytes: o.maxBytesPerPartition })) }],
       rackId: '',
     });
