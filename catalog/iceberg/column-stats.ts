@@ -24,6 +24,28 @@ export interface ColumnStats {
 
 export const DEFAULT_BOUND_TRUNCATE = 16;
 
+export function emptyColumnStats(): ColumnStats {
+  return { valueCounts: new Map(), nullValueCounts: new Map(), nanValueCounts: new Map(), lowerBounds: new Map(), upperBounds: new Map() };
+}
+
+/**
+ * Bounds of a number column from its least and greatest non-NaN values: zero bounds widened to
+ * cover -0.0/+0.0 (-0.0 sorts first in Iceberg); only doubles keep infinite bounds.
+ */
+export function numberBounds(min: number, max: number, isDouble: boolean): { lo: number | null; hi: number | null } {
+  if (!isDouble && (!Number.isFinite(min) || !Number.isFinite(max))) return { lo: null, hi: null };
+  return { lo: min === 0 ? -0 : min, hi: max === 0 ? 0 : max };
+}
+
+/** Records one column's metrics: counts (NaN counts for doubles only) and Appendix D bounds. */
+export function recordColumnStats(stats: ColumnStats, col: IcebergColumn, values: number, nulls: number, nans: number, lo: Value, hi: Value): void {
+  stats.valueCounts.set(col.id, values);
+  stats.nullValueCounts.set(col.id, nulls);
+  if (col.type.kind === 'double') stats.nanValueCounts.set(col.id, nans);
+  if (lo !== null) stats.lowerBounds.set(col.id, encodeSingleValue(col.type, lo));
+  if (hi !== null) stats.upperBounds.set(col.id, encodeSingleValue(col.type, hi));
+}
+
 /** Metrics of rows start..end of the batch, for each column (column c is batch.vectors[c]). */
 export function computeColumnStats(
   columns: readonly IcebergColumn[],
@@ -32,13 +54,7 @@ export function computeColumnStats(
   end = batch.length,
   truncateLength = DEFAULT_BOUND_TRUNCATE,
 ): ColumnStats {
-  const stats: ColumnStats = {
-    valueCounts: new Map(),
-    nullValueCounts: new Map(),
-    nanValueCounts: new Map(),
-    lowerBounds: new Map(),
-    upperBounds: new Map(),
-  };
+  const stats = emptyColumnStats();
   columns.forEach((col, ci) => {
     const vec: readonly Value[] | undefined = batch.vectors[ci];
     if (!vec || vec.length < end) throw new Error(`column '${col.name}' has ${vec?.length ?? 0} values, need ${end}`);
@@ -80,12 +96,7 @@ export function computeColumnStats(
             if (v > max) max = v;
           }
         }
-        if (any) {
-          // -0.0 sorts before +0.0 in Iceberg; widen zero bounds so both signs are covered.
-          lo = min === 0 ? -0 : min;
-          hi = max === 0 ? 0 : max;
-          if (col.type.kind !== 'double' && (!Number.isFinite(min) || !Number.isFinite(max))) lo = hi = null;
-        }
+        if (any) ({ lo, hi } = numberBounds(min, max, col.type.kind === 'double'));
         break;
       }
       case 'long':
@@ -135,11 +146,7 @@ export function computeColumnStats(
         break;
       }
     }
-    stats.valueCounts.set(col.id, end - start);
-    stats.nullValueCounts.set(col.id, nulls);
-    if (col.type.kind === 'double') stats.nanValueCounts.set(col.id, nans);
-    if (lo !== null) stats.lowerBounds.set(col.id, encodeSingleValue(col.type, lo));
-    if (hi !== null) stats.upperBounds.set(col.id, encodeSingleValue(col.type, hi));
+    recordColumnStats(stats, col, end - start, nulls, nans, lo, hi);
   });
   return stats;
 }

@@ -243,13 +243,7 @@ export class SchemaCache {
     for (let k = 0; k < cache.length; k++) {
       const e = cache[k]!;
       const n = e.text.length;
-      if (s.length - i >= n && s.charCodeAt(i + n - 1) === 125 && s.slice(i, i + n) === e.text) {
-        if (k > 0) {
-          cache[k] = cache[0]!;
-          cache[0] = e;
-        }
-        return e;
-      }
+      if (s.length - i >= n && s.charCodeAt(i + n - 1) === 125 && s.slice(i, i + n) === e.text) return this.promote(k);
     }
     return null;
   }
@@ -260,15 +254,20 @@ export class SchemaCache {
     for (let k = 0; k < cache.length; k++) {
       const e = cache[k]!;
       const n = e.bytes.length;
-      if (end - i >= n && u[i + n - 1] === 125 && compare.call(u, e.bytes, 0, n, i, i + n) === 0) {
-        if (k > 0) {
-          cache[k] = cache[0]!;
-          cache[0] = e;
-        }
-        return e;
-      }
+      if (end - i >= n && u[i + n - 1] === 125 && compare.call(u, e.bytes, 0, n, i, i + n) === 0) return this.promote(k);
     }
     return null;
+  }
+
+  /** Entry k, moved to the front (the most recent schema is tried first). */
+  private promote(k: number): SchemaEntry {
+    const cache = this.entries;
+    const e = cache[k]!;
+    if (k > 0) {
+      cache[k] = cache[0]!;
+      cache[0] = e;
+    }
+    return e;
   }
 
   /** Plans for the (valid JSON) schema object s[a..b). */

@@ -4,6 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceDef } from '../../catalog/model.js';
 import { Buffer } from 'node:buffer';
+import { rawValueText } from '../connectors/raw-values.js';
 import type { RawValues } from '../connectors/source.js';
 import { createDebeziumDecoder } from '../formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../formats/decoded-event.js';
@@ -14,27 +15,14 @@ const data = workerData as DecodeWorkerData;
 const decoders: Decoder[] = data.sources.map((s: { def: SourceDef; used: readonly number[] }) => createDebeziumDecoder(s.def, s.used));
 const tape = new TapeWriter(1 << 20);
 
-/** Buffer's native slicers (not in @types/node): no encoding lookup per line. */
-interface Slicers {
-  latin1Slice(a: number, b: number): string;
-  utf8Slice(a: number, b: number): string;
-}
-
 function decodeRaw(decoder: Decoder, raw: RawValues): void {
-  const n = raw.starts.length;
-  const ascii = raw.ascii;
-  const starts = raw.starts;
-  const ends = raw.ends;
   // one Buffer view per batch (a transferred Buffer arrives as a plain Uint8Array)
   const bytes = Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength);
-  if (decoder.decodeBatch?.(bytes, starts, ends, ascii, emit) === true) return;
-  const text = bytes as unknown as Slicers;
-  for (let i = 0; i < n; i++) {
-    const a = starts[i]!;
-    const b = ends[i]!;
-    if (a === b) tape.write(TOMBSTONE);
-    else if (ascii) tape.write(decoder.decode(text.latin1Slice(a, b), bytes, a, b));
-    else tape.write(decoder.decode(text.utf8Slice(a, b)));
+  if (decoder.decodeBatch?.(bytes, raw.starts, raw.ends, raw.ascii, emit) === true) return;
+  // no WebAssembly fast path: value by value, as text
+  for (let i = 0; i < raw.starts.length; i++) {
+    const text = rawValueText(raw, i);
+    tape.write(text === null ? TOMBSTONE : decoder.decode(text));
   }
 }
 

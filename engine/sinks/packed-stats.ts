@@ -2,8 +2,7 @@
 // computed on the typed columns directly: exactly what catalog computeColumnStats returns for the
 // same values (bigints compared as 32-bit words, so no BigInt is made per row). Pure; no I/O.
 import type { IcebergColumn, Value } from '../../catalog/index.js';
-import { DEFAULT_BOUND_TRUNCATE, type ColumnStats } from '../../catalog/iceberg/column-stats.js';
-import { encodeSingleValue } from '../../catalog/iceberg/single-value.js';
+import { DEFAULT_BOUND_TRUNCATE, emptyColumnStats, numberBounds, recordColumnStats, type ColumnStats } from '../../catalog/iceberg/column-stats.js';
 import {
   compareBytes,
   compareUtf8,
@@ -92,7 +91,7 @@ function int128Bounds(col: PackedColumn & { values: BigInt64Array }, n: number):
   return min < 0 ? NONE : { lo: packedValue(col, min), hi: packedValue(col, max), nans: 0 };
 }
 
-function numberBounds(col: PackedColumn & { values: Int32Array | Float64Array }, n: number, isDouble: boolean): Bounds {
+function numericColumnBounds(col: PackedColumn & { values: Int32Array | Float64Array }, n: number, isDouble: boolean): Bounds {
   const vs = col.values;
   let min = Infinity;
   let max = -Infinity;
@@ -110,9 +109,7 @@ function numberBounds(col: PackedColumn & { values: Int32Array | Float64Array },
     }
   }
   if (!any) return { lo: null, hi: null, nans };
-  // -0.0 sorts before +0.0 in Iceberg; widen zero bounds so both signs are covered.
-  if (!isDouble && (!Number.isFinite(min) || !Number.isFinite(max))) return { lo: null, hi: null, nans };
-  return { lo: min === 0 ? -0 : min, hi: max === 0 ? 0 : max, nans };
+  return { ...numberBounds(min, max, isDouble), nans };
 }
 
 function stringBounds(col: PackedColumn & { kind: 'utf8' }, n: number, truncate: number): Bounds {
@@ -164,9 +161,9 @@ function boundsOf(column: IcebergColumn, col: PackedColumn, n: number, truncate:
     case 'bool':
       return boolBounds(col, n);
     case 'i32':
-      return numberBounds(col, n, false);
+      return numericColumnBounds(col, n, false);
     case 'f64':
-      return numberBounds(col, n, column.type.kind === 'double');
+      return numericColumnBounds(col, n, column.type.kind === 'double');
     case 'i64':
       return int64Bounds(col, n);
     case 'i128':
@@ -180,23 +177,13 @@ function boundsOf(column: IcebergColumn, col: PackedColumn, n: number, truncate:
 
 /** Metrics of every column of the batch (batch.columns[c] holds columns[c]). */
 export function packedColumnStats(columns: readonly IcebergColumn[], batch: PackedBatch, truncate = DEFAULT_BOUND_TRUNCATE): ColumnStats {
-  const stats: ColumnStats = {
-    valueCounts: new Map(),
-    nullValueCounts: new Map(),
-    nanValueCounts: new Map(),
-    lowerBounds: new Map(),
-    upperBounds: new Map(),
-  };
+  const stats = emptyColumnStats();
   const n = batch.length;
   columns.forEach((column, c) => {
     const col = batch.columns[c];
     if (!col) throw new Error(`column '${column.name}' is missing from the batch`);
     const { lo, hi, nans } = boundsOf(column, col, n, truncate);
-    stats.valueCounts.set(column.id, n);
-    stats.nullValueCounts.set(column.id, col.nullCount);
-    if (column.type.kind === 'double') stats.nanValueCounts.set(column.id, nans);
-    if (lo !== null) stats.lowerBounds.set(column.id, encodeSingleValue(column.type, lo));
-    if (hi !== null) stats.upperBounds.set(column.id, encodeSingleValue(column.type, hi));
+    recordColumnStats(stats, column, n, col.nullCount, nans, lo, hi);
   });
   return stats;
 }
