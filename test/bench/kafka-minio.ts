@@ -7,7 +7,6 @@
 // Prints numbers only; asserts nothing.
 //   flock /tmp/streamforge-stack.lock npm run bench:kafka -- [--events N] [--rounds R] [--profile DIR]
 //     [--send MSGS_PER_REQUEST] [--skip-throughput] [--skip-latency] [--latency-seconds S] [--rate TXN_PER_S] [--keep]
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +14,8 @@ import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import { openS3Store } from '../../catalog/store/s3-store.js';
 import { generateOrders } from '../../examples/ecommerce/generate.js';
 import { measureCdcLatency, type S3Target } from './cdc-latency.js';
+import { bareConsume, recreateTopic, topicSize } from './kafka-bench-topic.js';
+import { runNodeChild, type ChildRun } from './run-child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** The CLI compiled next to this file (dist/engine/cli/main.js). */
@@ -54,27 +55,9 @@ const log = (line: string): void => console.log(line);
 // Debezium's key with the schema block (JsonConverter, schemas.enable=true) for orders.id.
 const KEY_SCHEMA = '{"type":"struct","fields":[{"type":"int64","optional":false,"default":0,"field":"id"}],"optional":false,"name":"shop.public.orders.Key"}';
 
-async function topicSize(): Promise<number | null> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(TOPIC)) return null;
-    return (await admin.fetchTopicOffsets(TOPIC)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** N events of examples/ecommerce/generate.ts (schema block, 50,000 customers, one day) keyed by id. */
 async function produce(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  if ((await admin.listTopics()).includes(TOPIC)) {
-    await admin.deleteTopics({ topics: [TOPIC] });
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true });
-  await admin.disconnect();
+  await recreateTopic(kafka, TOPIC, PARTITIONS);
   // One request at a time: concurrent sends may land out of order, and each partition must hold
   // its events in generation order (as Debezium writes them), else the watermark finds them late.
   const producer = kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
@@ -111,57 +94,8 @@ async function produce(): Promise<void> {
   log(`produced ${fmt(n)} messages (${fmt(bytes / n)} bytes/value, ${(bytes / 2 ** 20).toFixed(0)} MiB) into '${TOPIC}' in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-interface BareResult {
-  /** connect() to the last message. */
-  readonly wholeMs: number;
-  /** First batch to the last message. */
-  readonly steadyMs: number;
-  /** CPU seconds (user + system) of this process from connect() to the last message. */
-  readonly cpuS: number;
-  readonly messages: number;
-}
-
-/** (a) kafkajs consumer.run + eachBatch with default fetch settings, discarding every message. */
-async function bare(): Promise<BareResult> {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const consumer = kafka.consumer({ groupId: `streamforge-bench-bare-${ID}-${Math.random().toString(36).slice(2)}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-  let n = 0;
-  let first = 0;
-  let last = 0;
-  let cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
-  await new Promise<void>((res, rej) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          if (first === 0) first = performance.now();
-          n += batch.messages.length;
-          if (n >= EVENTS && last === 0) {
-            last = performance.now();
-            cpu = process.cpuUsage(c0);
-            res();
-          }
-        },
-      })
-      .catch(rej);
-  });
-  await consumer.disconnect();
-  return { wholeMs: last - t0, steadyMs: last - first, cpuS: (cpu.user + cpu.system) / 1e6, messages: n };
-}
-
-interface RunResult {
-  readonly wallMs: number;
-  /** CPU seconds (user + system, all threads) as last sampled before the process exited. */
-  readonly cpuS: number;
-  readonly peakRssMb: number;
-  readonly stdout: string;
-}
-
 /** (b) `node dist/engine/cli/main.js run <dir> --once`, timed from spawn to exit, peak RSS sampled. */
-function streamforgeOnce(round: number): Promise<RunResult> {
+function streamforgeOnce(round: number): Promise<ChildRun> {
   const dir = join(WORK, `once-${round}`);
   mkdirSync(dir, { recursive: true });
   writeFileSync(
@@ -186,34 +120,13 @@ GROUP BY customer_id, window_start, window_end;
 `,
   );
   const nodeArgs = PROFILE !== '' ? ['--cpu-prof', `--cpu-prof-dir=${resolve(PROFILE)}`] : [];
-  return new Promise((res, rej) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [...nodeArgs, CLI, 'run', dir, '--once'], {
-      env: {
-        ...process.env,
-        STREAMFORGE_BENCH_S3_ENDPOINT: S3.endpoint,
-        STREAMFORGE_BENCH_S3_KEY: S3.accessKeyId,
-        STREAMFORGE_BENCH_S3_SECRET: S3.secretAccessKey,
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    let peak = 0;
-    let cpuS = 0;
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const sample = setInterval(() => {
-      const m = /VmHWM:\s+(\d+) kB/.exec(spawnSync('cat', [`/proc/${child.pid}/status`], { encoding: 'utf8' }).stdout ?? '');
-      if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-      // /proc/<pid>/stat fields 14 and 15: utime and stime in clock ticks (100 per second here)
-      const stat = spawnSync('cat', [`/proc/${child.pid}/stat`], { encoding: 'utf8' }).stdout ?? '';
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (f.length > 13) cpuS = Math.max(cpuS, (Number(f[11]) + Number(f[12])) / 100);
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(sample);
-      if (code !== 0) rej(new Error(`streamforge run --once exited ${code}\n${out}`));
-      else res({ wallMs: performance.now() - t0, cpuS, peakRssMb: peak, stdout: out });
-    });
+  return runNodeChild([...nodeArgs, CLI, 'run', dir, '--once'], {
+    env: {
+      ...process.env,
+      STREAMFORGE_BENCH_S3_ENDPOINT: S3.endpoint,
+      STREAMFORGE_BENCH_S3_KEY: S3.accessKeyId,
+      STREAMFORGE_BENCH_S3_SECRET: S3.secretAccessKey,
+    },
   });
 }
 
@@ -229,7 +142,7 @@ async function removePrefix(prefix: string): Promise<void> {
 }
 
 async function throughput(): Promise<void> {
-  const have = await topicSize();
+  const have = await topicSize(kafka, TOPIC);
   if (have !== EVENTS) await produce();
   else log(`reusing '${TOPIC}' (${fmt(have)} messages)`);
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -237,10 +150,12 @@ async function throughput(): Promise<void> {
   const aSteady: number[] = [];
   const b: number[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
-    const a = await bare();
+    // (a) with default fetch settings, a fresh group
+    const a = await bareConsume(kafka, TOPIC, EVENTS, `streamforge-bench-bare-${ID}-${Math.random().toString(36).slice(2)}`);
+    const cpuS = (a.wholeCpu.user + a.wholeCpu.system) / 1e6;
     aWhole.push((a.messages * 1000) / a.wholeMs);
     aSteady.push((a.messages * 1000) / a.steadyMs);
-    log(`round ${round}: (a) bare kafkajs consumer: ${fmt(aWhole.at(-1)!)} msg/s from connect (${(a.wholeMs / 1000).toFixed(2)} s, ${a.cpuS.toFixed(1)} CPU-s), ${fmt(aSteady.at(-1)!)} msg/s from the first batch`);
+    log(`round ${round}: (a) bare kafkajs consumer: ${fmt(aWhole.at(-1)!)} msg/s from connect (${(a.wholeMs / 1000).toFixed(2)} s, ${cpuS.toFixed(1)} CPU-s), ${fmt(aSteady.at(-1)!)} msg/s from the first batch`);
     const r = await streamforgeOnce(round);
     b.push((EVENTS * 1000) / r.wallMs);
     const read = /source orders: ([\d,]+) events read/.exec(r.stdout)?.[1] ?? '?';

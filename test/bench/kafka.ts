@@ -8,6 +8,7 @@ import { Kafka, Partitioners, logLevel, type Message } from 'kafkajs';
 import type { SourceDef } from '../../catalog/model.js';
 import { KafkaSourceReader } from '../../engine/connectors/kafka-source.js';
 import { generateOrders } from '../../examples/ecommerce/generate.js';
+import { bareConsume, recreateTopic, topicSize } from './kafka-bench-topic.js';
 
 const argv = process.argv.slice(2);
 const arg = (name: string, dflt: string): string => {
@@ -22,26 +23,8 @@ const PARTITIONS = 4;
 
 const kafka = new Kafka({ clientId: 'streamforge-bench', brokers: [BOOTSTRAP], logLevel: logLevel.NOTHING });
 
-async function topicSize(): Promise<number | null> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(TOPIC)) return null;
-    return (await admin.fetchTopicOffsets(TOPIC)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 async function produce(): Promise<void> {
-  const admin = kafka.admin();
-  await admin.connect();
-  if ((await admin.listTopics()).includes(TOPIC)) {
-    await admin.deleteTopics({ topics: [TOPIC] });
-    await new Promise((r) => setTimeout(r, 2000));
-  }
-  await admin.createTopics({ topics: [{ topic: TOPIC, numPartitions: PARTITIONS }], waitForLeaders: true });
-  await admin.disconnect();
+  await recreateTopic(kafka, TOPIC, PARTITIONS);
   const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const t0 = performance.now();
@@ -80,35 +63,8 @@ function rate(n: number, wallMs: number, cpu: NodeJS.CpuUsage): Rate {
 
 /** (a) kafkajs consumer.run + eachBatch, discarding; timed from the first batch. */
 async function bare(): Promise<Rate> {
-  const consumer = kafka.consumer({ groupId: `streamforge-bench-bare-${process.pid}-${Date.now()}` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: TOPIC, fromBeginning: true });
-  let n = 0;
-  let t0 = 0;
-  let t1 = 0;
-  let c0: NodeJS.CpuUsage | undefined;
-  let c1: NodeJS.CpuUsage | undefined;
-  await new Promise<void>((resolve, reject) => {
-    consumer
-      .run({
-        autoCommit: false,
-        eachBatch: async ({ batch }) => {
-          if (t0 === 0) {
-            t0 = performance.now();
-            c0 = process.cpuUsage();
-          }
-          n += batch.messages.length;
-          if (n >= MESSAGES && t1 === 0) {
-            t1 = performance.now();
-            c1 = process.cpuUsage(c0);
-            resolve();
-          }
-        },
-      })
-      .catch(reject);
-  });
-  await consumer.disconnect();
-  return rate(n, t1 - t0, c1!);
+  const r = await bareConsume(kafka, TOPIC, MESSAGES, `streamforge-bench-bare-${process.pid}-${Date.now()}`);
+  return rate(r.messages, r.steadyMs, r.steadyCpu);
 }
 
 /** (b) KafkaSourceReader, bounded, touching every value; timed from the end of open(). */
@@ -151,7 +107,7 @@ async function reader(): Promise<Rate> {
 }
 
 async function main(): Promise<void> {
-  const have = await topicSize();
+  const have = await topicSize(kafka, TOPIC);
   if (have !== MESSAGES) await produce();
   else console.log(`reusing '${TOPIC}' (${have} messages)`);
   const a: Rate[] = [];

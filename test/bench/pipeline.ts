@@ -4,11 +4,12 @@
 // table. Prints events/s (wall, whole run), peak RSS, output rows/s, the JSON.parse-only yardstick,
 // and `check` time of all examples. Prints numbers only; it asserts nothing.
 //   npm run bench            (EVENTS=500000 npm run bench for a quicker run)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateOrders, writeLines } from '../../examples/ecommerce/generate.js';
+import { runNodeChild, type ChildRun } from './run-child.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(repo, 'dist/engine/cli/main.js');
@@ -70,35 +71,9 @@ async function jsonParseRate(path: string): Promise<number> {
   return n / ((performance.now() - t0) / 1000);
 }
 
-interface RunResult {
-  wallMs: number;
-  peakRssMb: number;
-  stdout: string;
-}
-
-/** Runs the CLI and samples the child's peak RSS (VmHWM) from /proc until it exits. */
-function runCli(args: string[], cwd: string): Promise<RunResult> {
-  return new Promise((res, rej) => {
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [cli, ...args], { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    let peak = 0;
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const sample = setInterval(() => {
-      try {
-        const status = spawnSync('cat', [`/proc/${child.pid}/status`], { encoding: 'utf8' }).stdout;
-        const m = /VmHWM:\s+(\d+) kB/.exec(status);
-        if (m) peak = Math.max(peak, Number(m[1]) / 1024);
-      } catch {
-        // process gone
-      }
-    }, 100);
-    child.on('exit', (code) => {
-      clearInterval(sample);
-      if (code !== 0) rej(new Error(`streamforge ${args.join(' ')} exited ${code}\n${out}`));
-      else res({ wallMs: performance.now() - t0, peakRssMb: peak, stdout: out });
-    });
-  });
+/** Runs the CLI in `cwd`, timed from spawn to exit, with its peak RSS. */
+function runCli(args: string[], cwd: string): Promise<ChildRun> {
+  return runNodeChild([cli, ...args], { cwd });
 }
 
 function median(xs: number[]): number {
