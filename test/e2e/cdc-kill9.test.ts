@@ -5,12 +5,12 @@
 // Run: npx vitest run --config /dev/null --dir test/e2e cdc-kill9   (needs the stack; see test/README.md)
 import { describe, expect, it } from 'vitest';
 import { describeStates, featureStates, snapshotCount, waitForNewCommit } from './harness/catch-up.js';
-import { EngineProcess, pipelineCopy, runOnce, sourceSummary, startEngine } from './harness/engine.js';
+import { EngineProcess, runOnce, sourceSummary, startEngine } from './harness/engine.js';
 import { logger, MIN, newRunId, secs, sleep, SOURCES, workloadSeed } from './harness/env.js';
 import type { EndOffsets } from './harness/kafka-offsets.js';
 import { useStack } from './harness/stack.js';
 import { verifyWarehouse } from './harness/verify.js';
-import { markReady, prepareDatabases, runWorkload, waitDelivered, type WorkloadSummary } from './harness/workload.js';
+import { prepareFailureRun, startLongWorkload, waitDelivered, type WorkloadSummary } from './harness/workload.js';
 
 const log = logger('cdc-kill9');
 const RUN = newRunId('kill9');
@@ -30,19 +30,15 @@ describe('kill -9 of the engine at random points, restarted each time: nothing l
   it('kills the long-running engine at random points while the workload produces, restarting it each time', async (ctx) => {
     if (stack.error) return ctx.skip();
     const kafka = stack.kafka!;
-    prepareDatabases(log);
-    before = await markReady(kafka, RUN, log);
-    dir = pipelineCopy(RUN, '1s');
-    log(`pipelines: examples/cdc-stack/*.sql with commit_interval = '1s' in ${dir}; warehouse ${WAREHOUSE}`);
+    ({ before, dir } = await prepareFailureRun(kafka, RUN, WAREHOUSE, log));
 
-    let producing = true;
-    const w = runWorkload(RUN, { seed: SEED, minutes: 40, paceMs: 700 }, log).finally(() => (producing = false));
+    const w = startLongWorkload(RUN, SEED, log);
     const t0 = Date.now();
     let kills = 0;
     let starts = 0;
     let killsAfterCommits = 0;
     // Keep killing until the workload is over and at least MIN_KILLS kills hit a running engine.
-    while (producing || kills < MIN_KILLS) {
+    while (w.producing() || kills < MIN_KILLS) {
       const atStart = await featureStates(WAREHOUSE);
       const e = startEngine(`engine #${++starts}`, dir, WAREHOUSE);
       // Odd kills: a random moment of the run (start-up and restore included). Even kills: a random
@@ -66,11 +62,11 @@ describe('kill -9 of the engine at random points, restarted each time: nothing l
       const states = await featureStates(WAREHOUSE);
       const progressed = snapshotCount(states) > snapshotCount(atStart);
       if (progressed) killsAfterCommits++;
-      log(`kill -9 #${kills}: pid ${e.pid} ${when} (workload ${producing ? 'producing' : 'done'}); ` +
+      log(`kill -9 #${kills}: pid ${e.pid} ${when} (workload ${w.producing() ? 'producing' : 'done'}); ` +
         `tables now: ${describeStates(states)}${progressed ? '' : ' (no commit during its run)'}`);
       expect(e.exit?.signal, 'the engine died of SIGKILL').toBe('SIGKILL');
     }
-    workload = await w;
+    workload = await w.done;
     log(`${kills} kills of ${starts} engine processes in ${secs(t0)}; ${killsAfterCommits} of the killed engines had committed during their run`);
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
     expect(killsAfterCommits, 'killed engines that had committed').toBeGreaterThanOrEqual(2);

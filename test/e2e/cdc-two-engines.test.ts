@@ -5,12 +5,12 @@
 // Run: npx vitest run --config /dev/null --dir test/e2e cdc-two-engines   (needs the stack; see test/README.md)
 import { describe, expect, it } from 'vitest';
 import { describeStates, featureStates } from './harness/catch-up.js';
-import { EngineProcess, pipelineCopy, runOnce, startEngine } from './harness/engine.js';
+import { EngineProcess, runOnce, startEngine } from './harness/engine.js';
 import { logger, MIN, newRunId, secs, sleep, workloadSeed } from './harness/env.js';
 import type { EndOffsets } from './harness/kafka-offsets.js';
 import { useStack } from './harness/stack.js';
 import { verifyWarehouse } from './harness/verify.js';
-import { markReady, prepareDatabases, runWorkload, waitDelivered, type WorkloadSummary } from './harness/workload.js';
+import { prepareFailureRun, startLongWorkload, waitDelivered, type WorkloadSummary } from './harness/workload.js';
 
 const log = logger('cdc-two-engines');
 const RUN = newRunId('two');
@@ -37,20 +37,16 @@ describe('two engines on the same pipelines and warehouse: one commit per versio
   it('runs two long-running engines at once, restarting whichever loses a commit, while the workload produces', async (ctx) => {
     if (stack.error) return ctx.skip();
     const kafka = stack.kafka!;
-    prepareDatabases(log);
-    before = await markReady(kafka, RUN, log);
-    dir = pipelineCopy(RUN, '1s');
-    log(`pipelines: examples/cdc-stack/*.sql with commit_interval = '1s' in ${dir}; warehouse ${WAREHOUSE}`);
+    ({ before, dir } = await prepareFailureRun(kafka, RUN, WAREHOUSE, log));
 
-    let producing = true;
-    const w = runWorkload(RUN, { seed: SEED, minutes: 40, paceMs: 700 }, log).finally(() => (producing = false));
+    const w = startLongWorkload(RUN, SEED, log);
     let starts = 0;
     const engines = ['A', 'B'].map((n) => startEngine(`engine ${n}#${++starts}`, dir, WAREHOUSE));
     log(`started two engines at once: pids ${engines.map((e) => e.pid).join(' and ')} (node dist/engine/cli/main.js run ${dir} --warehouse ${WAREHOUSE})`);
     const t0 = Date.now();
     // Supervise until the workload is over and both engines run side by side for a while longer.
     let quietSince = 0;
-    while (producing || Date.now() - quietSince < 8000) {
+    while (w.producing() || Date.now() - quietSince < 8000) {
       await Promise.race([sleep(250), ...engines.map((e) => e.exited)]);
       for (let i = 0; i < engines.length; i++) {
         const e = engines[i]!;
@@ -61,9 +57,9 @@ describe('two engines on the same pipelines and warehouse: one commit per versio
         log(`${e.label} (pid ${e.pid}) lost the commit of ${lost} after ${secs(e.startedAt)} and exited 2; tables: ${describeStates(await featureStates(WAREHOUSE))}; restarting it`);
         engines[i] = startEngine(`engine ${'AB'[i]}#${++starts}`, dir, WAREHOUSE);
       }
-      if (producing) quietSince = Date.now();
+      if (w.producing()) quietSince = Date.now();
     }
-    workload = await w;
+    workload = await w.done;
     await waitDelivered(kafka, RUN, workload, before, log);
     log(`${conflicts.length} commit conflicts in ${secs(t0)} (${starts} engine processes); stopping both engines with SIGTERM`);
     const last = await Promise.all(engines.map(async (e) => (await e.stop(), e)));

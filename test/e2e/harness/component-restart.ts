@@ -4,12 +4,12 @@
 // on SIGTERM, leave nothing for a final `--once` to read, and the tables must pass verifyWarehouse.
 import { describe, expect, it } from 'vitest';
 import { describeStates, featureStates, snapshotCount, waitCaughtUp, waitForNewCommit } from './catch-up.js';
-import { pipelineCopy, runOnce, sourceSummary, startEngine, type EngineProcess } from './engine.js';
+import { runOnce, sourceSummary, startEngine, type EngineProcess } from './engine.js';
 import { logger, MIN, newRunId, secs, sleep, SOURCES, workloadSeed } from './env.js';
 import type { EndOffsets } from './kafka-offsets.js';
 import { componentRuns, restartComponents, useStack, type Component } from './stack.js';
 import { verifyWarehouse } from './verify.js';
-import { markReady, prepareDatabases, runWorkload, waitDelivered, type Delivery, type WorkloadSummary } from './workload.js';
+import { prepareFailureRun, startLongWorkload, waitDelivered, type Delivery, type WorkloadSummary } from './workload.js';
 
 export interface RestartCase {
   /** Log prefix and file name, e.g. 'cdc-minio-restart'. */
@@ -46,29 +46,25 @@ export function describeComponentRestart(c: RestartCase): void {
     it(`restarts ${c.component} while the engine runs and the workload produces; the same engine process carries on and catches up`, async (ctx) => {
       if (stack.error) return ctx.skip();
       const kafka = stack.kafka!;
-      prepareDatabases(log);
-      before = await markReady(kafka, RUN, log);
-      dir = pipelineCopy(RUN, '1s');
-      log(`pipelines: examples/cdc-stack/*.sql with commit_interval = '1s' in ${dir}; warehouse ${WAREHOUSE}`);
+      ({ before, dir } = await prepareFailureRun(kafka, RUN, WAREHOUSE, log));
 
       const e = startEngine('engine', dir, WAREHOUSE);
       engine = e;
       log(`started the engine: node dist/engine/cli/main.js run ${dir} --warehouse ${WAREHOUSE} (pid ${e.pid})`);
-      let producing = true;
-      const w = runWorkload(RUN, { seed: SEED, minutes: 40, paceMs: 700 }, log).finally(() => (producing = false));
+      const w = startLongWorkload(RUN, SEED, log);
       const t0 = Date.now();
       // The engine has committed before the fault, and the workload is still producing during it.
       expect(await waitForNewCommit(WAREHOUSE, {}, 2 * MIN, e, true), `both tables have a snapshot before ${c.component} stops\n${e.output()}`).toBe(true);
       await sleep(4000);
       const atStop = await featureStates(WAREHOUSE);
-      expect(producing, 'the workload still produces when the component stops').toBe(true);
+      expect(w.producing(), 'the workload still produces when the component stops').toBe(true);
       log(`engine pid ${e.pid} running ${secs(e.startedAt)}, workload producing for ${secs(t0)}; tables: ${describeStates(atStop)}`);
       const down = await restartComponents(c.stopOrder, c.downMs, log);
       for (const x of c.stopOrder) expect(componentRuns(x), `${x} runs again`).toBe(true);
       expect(e.alive, `the engine survived the ${c.component} restart\n${e.output()}`).toBe(true);
       log(`the engine (pid ${e.pid}) is still running after ${c.component} was unreachable for ${down.toFixed(1)} s`);
 
-      workload = await w;
+      workload = await w.done;
       delivery = await waitDelivered(kafka, RUN, workload, before, log, c.debeziumMayResend);
       const t1 = Date.now();
       await waitCaughtUp(WAREHOUSE, kafka, 5 * MIN, [e]);

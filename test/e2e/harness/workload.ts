@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { pipelineCopy } from './engine.js';
 import { LOCAL, MIN, ROOT, secs, SOURCES, TOPICS, type Log, type SourceName } from './env.js';
 import { recordResent } from './history.js';
 import type { EndOffsets, KafkaWatch } from './kafka-offsets.js';
@@ -58,6 +59,26 @@ export async function markReady(kafka: KafkaWatch, runId: string, log: Log): Pro
   const before = await kafka.waitForQuiet(2000, 3 * MIN);
   log(`ready sentinel of run ${runId} arrived (${secs(t0)}); topic ends before the workload: ${JSON.stringify(before)}`);
   return before;
+}
+
+/**
+ * The failure tests' common start: databases and connectors ready, the ready sentinel through, and
+ * a copy of the example pipelines committing every second. Returns the topics' ends before the
+ * workload and the pipelines' directory.
+ */
+export async function prepareFailureRun(kafka: KafkaWatch, runId: string, warehouse: string, log: Log): Promise<{ before: EndOffsets; dir: string }> {
+  prepareDatabases(log);
+  const before = await markReady(kafka, runId, log);
+  const dir = pipelineCopy(runId, '1s');
+  log(`pipelines: examples/cdc-stack/*.sql with commit_interval = '1s' in ${dir}; warehouse ${warehouse}`);
+  return { before, dir };
+}
+
+/** The long, paced workload the failure tests break things under; `producing` turns false when it ends. */
+export function startLongWorkload(runId: string, seed: number, log: Log): { readonly done: Promise<WorkloadSummary>; readonly producing: () => boolean } {
+  let producing = true;
+  const done = runWorkload(runId, { seed, minutes: 40, paceMs: 700 }, log).finally(() => (producing = false));
+  return { done, producing: () => producing };
 }
 
 /** Runs workload.mjs (run id `<runId>-wl`) and resolves with its summary once it has finished. */
