@@ -20,6 +20,26 @@ export interface RecordBatch {
   readonly keys?: readonly (string | null)[];
   /** Human-readable location of values[i]: 'path:line' (1-based line) or 'topic/partition/offset'. */
   where(i: number): string;
+  /**
+   * Whole lines not split into values yet (the file source): the decode thread splits them where
+   * it decodes them and hands the values back with adopt(). Reading `raw`, `values`, `firstIndex`
+   * or positionsAfter() before that splits them on the spot.
+   */
+  readonly lines?: LineChunk;
+  /**
+   * Positions just after this batch, for a reader that cannot tell them when poll() returns
+   * (its `lines` are not split yet): use this instead of the reader's positions() then.
+   */
+  positionsAfter?(): Positions;
+}
+
+/** Unsplit lines: bytes[0, end), each ending with '\n' except the last one when `final`. */
+export interface LineChunk {
+  readonly bytes: Uint8Array;
+  readonly end: number;
+  readonly final: boolean;
+  /** The values of these lines as splitLines (line-split.ts) gives them, split elsewhere. */
+  adopt(raw: RawValues): void;
 }
 
 /** Values as bytes: value i is bytes[starts[i], ends[i]); an empty value is a tombstone (null). */

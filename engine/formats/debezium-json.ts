@@ -2,6 +2,7 @@
 // builds the row arrays of the used columns plus METADATA values directly. Two readers fill the
 // same EventState: the WebAssembly walker (envelope-fast.ts) and, for the cases it hands back or
 // without WebAssembly, the JS walker (envelope-walk.ts). Both validate the whole text as JSON.
+// decodeBatchToTape writes the common events straight onto a decode tape (envelope-tape.ts).
 // Must not JSON.parse the event (only a new schema block, once per distinct text) nor allocate
 // per event beyond the result rows and a few scratch objects; bad records are judged here.
 import { Buffer, isAscii } from 'node:buffer';
@@ -9,10 +10,13 @@ import type { SourceDef } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import type { BadReason, DebeziumOp, DecodeResult, Decoder, Tombstone } from './decoded-event.js';
 import { FastEnvelope, SCHEMA_VALUE_AT } from './envelope-fast.js';
+import { EnvelopeTapeWriter } from './envelope-tape.js';
 import { EnvelopeWalker } from './envelope-walk.js';
 import { EventState } from './event-state.js';
+import type { TapeWriter } from './event-tape.js';
 import { isNull, loadCodes, PAD, skipValue, skipWs } from './json-scan.js';
 import { jsonWalker, type JsonWalker } from './json-walker.js';
+import { LazyText } from './lazy-text.js';
 import { MetadataPaths } from './metadata-paths.js';
 import { RowImageReader } from './row-image.js';
 import { declaredPlan, SchemaCache, type SchemaEntry } from './schema-block.js';
@@ -59,10 +63,19 @@ class DebeziumJsonDecoder implements Decoder {
   private readonly st: EventState;
   private readonly slow: EnvelopeWalker;
   private readonly fast: FastEnvelope | null;
+  /** Writes fast-path events straight onto a decode tape (decodeBatchToTape). */
+  private readonly direct: EnvelopeTapeWriter | null;
+  /** The tape decodeBatchToTape is writing to, and the emit function that writes results to it. */
+  private out: TapeWriter | null = null;
+  private readonly toTape = (r: DecodeResult): void => this.out!.write(r);
+  /** The current batch segment's text. */
+  private readonly text = new LazyText();
   /** decodeBatch scratch: where each value's walk starts and ends in the copy, and its cached schema. */
   private from = new Int32Array(0);
   private to = new Int32Array(0);
   private hits: (SchemaEntry | null)[] = [];
+  /** hits[] already holds each value's cached schema (lineSkip matched them while splitting). */
+  private hitsKnown = false;
   /** Texts the JS walker decoded (the fast path handed them back or could not start): for tests. */
   slowDecodes = 0;
 
@@ -85,6 +98,7 @@ class DebeziumJsonDecoder implements Decoder {
     this.st = new EventState(declared, n);
     this.slow = new EnvelopeWalker(template, this.rows, this.meta, schemas);
     this.fast = walker !== null ? FastEnvelope.create(walker, cols, wanted, template, this.rows, this.meta, schemas) : null;
+    this.direct = this.fast !== null && walker !== null ? new EnvelopeTapeWriter(this.fast, walker, cols, wanted) : null;
   }
 
   decode(text: string, bytes?: Uint8Array, a = 0, b = 0): DecodeResult {
@@ -93,6 +107,29 @@ class DebeziumJsonDecoder implements Decoder {
   }
 
   decodeBatch(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, emit: (r: DecodeResult) => void): boolean {
+    return this.batch(bytes, starts, ends, ascii, emit, null);
+  }
+
+  decodeBatchToTape(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, tape: TapeWriter, skipped = false): boolean {
+    this.out = tape;
+    this.hitsKnown = skipped && this.fast !== null;
+    try {
+      return this.batch(bytes, starts, ends, ascii, this.toTape, tape);
+    } finally {
+      this.out = null;
+      this.hitsKnown = false;
+    }
+  }
+
+  readonly lineSkip = (bytes: Uint8Array, a: number, end: number, line: number): number => {
+    const hit = this.fast !== null ? this.fast.cachedSchemaAt(bytes, a, end) : null;
+    if (line >= this.hits.length) this.grow(line + 1);
+    this.hits[line] = hit;
+    return hit === null ? 0 : SCHEMA_VALUE_AT + hit.bytes.length;
+  };
+
+  /** decodeBatch; with a tape, events the fast path reads whole are written onto it directly. */
+  private batch(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, emit: (r: DecodeResult) => void, tape: TapeWriter | null): boolean {
     const fast = this.fast;
     const walker = this.walker;
     if (fast === null || walker === null) return false;
@@ -106,7 +143,7 @@ class DebeziumJsonDecoder implements Decoder {
     if (this.from.length < n) this.grow(n);
     // segments of about SEGMENT_BYTES of copied text, so the copy and its string stay in cache
     walker.reserveBatch(SEGMENT_BYTES + longest + 1);
-    for (let i = 0; i < n; ) i = this.segment(fast, walker, bytes, starts, ends, i, ascii, emit);
+    for (let i = 0; i < n; ) i = this.segment(fast, walker, bytes, starts, ends, i, ascii, emit, tape);
     return true;
   }
 
@@ -116,7 +153,17 @@ class DebeziumJsonDecoder implements Decoder {
    * schema block is cached keeps only what follows the block; runs of other values (apart in the
    * input, like lines) are copied whole at once. Not-ASCII segments are decoded one by one.
    */
-  private segment(fast: FastEnvelope, walker: JsonWalker, bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, i0: number, ascii: boolean, emit: (r: DecodeResult) => void): number {
+  private segment(
+    fast: FastEnvelope,
+    walker: JsonWalker,
+    bytes: Uint8Array,
+    starts: Uint32Array,
+    ends: Uint32Array,
+    i0: number,
+    ascii: boolean,
+    emit: (r: DecodeResult) => void,
+    tape: TapeWriter | null,
+  ): number {
     const n = starts.length;
     const from = this.from;
     const to = this.to;
@@ -134,7 +181,7 @@ class DebeziumJsonDecoder implements Decoder {
         from[i++] = -1;
         continue;
       }
-      const hit = fast.cachedSchemaAt(bytes, a, b);
+      const hit = this.hitsKnown ? hits[i]! : fast.cachedSchemaAt(bytes, a, b);
       hits[i] = hit;
       if (hit === null) {
         if (runSrc >= 0 && a <= runEnd) {
@@ -170,7 +217,8 @@ class DebeziumJsonDecoder implements Decoder {
     }
     for (let k = i0; k < i; k++) if (from[k]! >= 0) u[to[k]!] = 0;
     u.fill(0, dst, dst + PAD);
-    const s = latin1(u, 0, dst);
+    const text = this.text;
+    text.set(u, dst);
     const st = this.st;
     let codes = u;
     for (let k = i0; k < i; k++) {
@@ -185,22 +233,64 @@ class DebeziumJsonDecoder implements Decoder {
       let at = f;
       if (hit !== null) st.plans = hit.plans;
       else at = skipWs(codes, f);
-      const r = hit !== null || codes[at] === 123 ? this.fastRead(s, fast, codes, at, hit !== null, f, to[k]!) : null;
-      if (r !== null && r !== MALFORMED) emit(r);
-      else {
-        // the JS walker decides, on the whole text (it may need what precedes a cached block)
-        emit(this.slowDecode(ascii ? latin1(bytes, starts[k]!, ends[k]!) : utf8(bytes, starts[k]!, ends[k]!)));
-        codes = walker.useBatch();
+      if (hit !== null || codes[at] === 123) {
+        if (tape !== null) {
+          if (this.fastTape(text, fast, codes, at, hit !== null, to[k]!, tape)) continue;
+        } else {
+          const r = this.fastRead(text.get(), fast, codes, at, hit !== null, f, to[k]!);
+          if (r !== null && r !== MALFORMED) {
+            emit(r);
+            continue;
+          }
+        }
       }
+      // the JS walker decides, on the whole text (it may need what precedes a cached block)
+      emit(this.slowDecode(ascii ? latin1(bytes, starts[k]!, ends[k]!) : utf8(bytes, starts[k]!, ends[k]!)));
+      codes = walker.useBatch();
+      text.moved(codes);
     }
     return i;
+  }
+
+  /**
+   * fastRead() for the batch path with a tape: an event with the image(s) its op needs is written
+   * straight onto the tape; any other verdict the fast path reaches is written as its
+   * DecodeResult. False (the tape as it was) when the JS walker must decide on this text.
+   */
+  private fastTape(s: LazyText, fast: FastEnvelope, u: Buffer, at: number, resume: boolean, to: number, tape: TapeWriter): boolean {
+    const st = this.st;
+    const mark = tape.mark();
+    try {
+      const end = fast.walk(s, u, at, resume, st);
+      if (end < 0 || skipWs(u, end) !== to) return false; // malformed, or the JS walker must read it
+      const op = this.directOp(fast);
+      if (op !== null) return this.direct!.write(tape, op, s, u, st);
+      if (!fast.images(s.get(), u, st)) return false;
+    } catch (e) {
+      if (!(e instanceof RangeError) && !(e instanceof SyntaxError)) throw e;
+      tape.rollback(mark);
+      return false; // nested too deeply for the walker's stack: the JS walker may still manage
+    }
+    tape.write(this.finish(s.get(), u));
+    return true;
+  }
+
+  /** The op of a walked event that finish() would return as an event with images, else null. */
+  private directOp(fast: FastEnvelope): DebeziumOp | null {
+    const st = this.st;
+    if ((st.payloadNull && st.envelopeKeys === 0) || st.shapeError !== null) return null;
+    const t = st.opText;
+    if (t === 'd') return fast.hasImage(0) ? t : null;
+    return (t === 'c' || t === 'u' || t === 'r') && fast.hasImage(1) ? t : null;
   }
 
   private grow(n: number): void {
     const cap = Math.max(n, this.from.length * 2);
     this.from = new Int32Array(cap);
     this.to = new Int32Array(cap);
-    this.hits = new Array<SchemaEntry | null>(cap).fill(null);
+    const hits = new Array<SchemaEntry | null>(cap).fill(null);
+    for (let k = 0; k < this.hits.length; k++) hits[k] = this.hits[k]!; // lineSkip may have filled them
+    this.hits = hits;
   }
 
   /** The WebAssembly path; null when the JS walker must decode this text (from scratch). */

@@ -65,6 +65,35 @@ export function base64ToBigInt(s: string, a: number, b: number, padded = false):
   return v;
 }
 
+/**
+ * base64ToBigInt (not padded) of the ASCII codes u[a, b), as a number, for the common short case:
+ * at most 6 bytes (a safe integer). NaN when it is longer or not base64 (the caller falls back).
+ */
+export function base64SmallAt(u: Uint8Array, a: number, b: number): number {
+  while (b > a && u[b - 1] === 61) b--; // '=' padding
+  const len = b - a;
+  if (len > 8 || len % 4 === 1) return Number.NaN;
+  let v = 0;
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  for (let k = a; k < b; k++) {
+    const c = u[k]!;
+    const d = c < 128 ? B64[c]! : -1;
+    if (d < 0) return Number.NaN;
+    acc = ((acc << 6) | d) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (acc >> bits) & 0xff;
+      if (n === 0 && byte >= 0x80) v = -1; // two's complement: the sign extends
+      v = v * 256 + byte;
+      n++;
+    }
+  }
+  return v;
+}
+
 const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 export function pow10n(k: number): bigint {

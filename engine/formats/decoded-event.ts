@@ -1,6 +1,7 @@
 // What a change-event decoder hands the runtime: one Debezium event as row images, a tombstone,
 // or a bad record with a reason. Declarations only.
 import type { Value } from '../core/value.js';
+import type { TapeWriter } from './event-tape.js';
 
 export type DebeziumOp = 'c' | 'r' | 'u' | 'd' | 't';
 
@@ -45,4 +46,17 @@ export interface Decoder {
    * emitted nothing) when a span lies outside `bytes`.
    */
   decodeBatch?(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, emit: (r: DecodeResult) => void): boolean;
+  /**
+   * decodeBatch writing each result onto `tape` (the bytes TapeWriter.write(result) would add),
+   * without building the results of the common events; false (having written nothing) when a
+   * span lies outside `bytes`.
+   */
+  decodeBatchToTape?(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, tape: TapeWriter, skipped?: boolean): boolean;
+  /**
+   * For a line splitter (line-split.ts LineSkip): how many bytes at the start of line `line`
+   * (bytes[a], lines ending by `end`) a cached schema block covers (it holds no newline), else 0.
+   * The match is remembered: decodeBatchToTape(..., skipped = true) of the lines just split
+   * with it uses it instead of comparing the block again.
+   */
+  readonly lineSkip?: (bytes: Uint8Array, a: number, end: number, line: number) => number;
 }

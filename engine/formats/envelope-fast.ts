@@ -10,6 +10,7 @@ import type { EventState } from './event-state.js';
 import { shapeMessage } from './envelope-walk.js';
 import { num, unescapeString } from './json-scan.js';
 import type { JsonWalker, WalkerQuery } from './json-walker.js';
+import { textOf, type LazyText } from './lazy-text.js';
 import { buildEnvelopeQuery, RECORD, type MetaRecord } from './walker-query.js';
 import type { MetadataPaths } from './metadata-paths.js';
 import type { RowImageReader } from './row-image.js';
@@ -20,6 +21,14 @@ const SCHEMA_KEY = '"schema":';
 export const SCHEMA_VALUE_AT = 1 + SCHEMA_KEY.length;
 const SCHEMA_KEY_BYTES = Buffer.from(SCHEMA_KEY, 'latin1');
 const compare = Buffer.prototype.compare as (this: Uint8Array, t: Uint8Array, ts: number, te: number, ss: number, se: number) => number;
+
+/** The signed value of walker record r when it is an integer token of at most 15 digits (exact), else NaN. */
+export function recordInteger(walker: JsonWalker, r: number): number {
+  const info = walker.slots[r + 2]!;
+  if ((info & 11) !== 9 || ((info >> 8) & 255) > 15) return Number.NaN;
+  const m = walker.nums[(r + 4) >> 1]!;
+  return (info & 4) !== 0 ? 0 - m : m;
+}
 
 export class FastEnvelope {
   private constructor(
@@ -72,46 +81,99 @@ export class FastEnvelope {
    * when nesting exhausts the stack.
    */
   read(s: string, u: Uint8Array, at: number, resume: boolean, st: EventState): number {
+    const end = this.walk(s, u, at, resume, st);
+    if (end < 0) return end;
+    return this.images(s, u, st) ? end : -2;
+  }
+
+  /**
+   * The first half of read(): walks the envelope and fills st with everything but the images (op,
+   * plans, shape error, tombstone facts); hasImage() and beforeCount() tell what the images hold.
+   * A lazy text (the batch path: ASCII codes) is made a string only for rare cases.
+   */
+  walk(s: string | LazyText, u: Uint8Array, at: number, resume: boolean, st: EventState): number {
     this.rows.typeError = null;
     const end = this.walker.walk(this.query, at, resume);
     if (end < 0) return end;
     const slots = this.walker.slots;
     st.envelopeKeys = slots[0]!;
-    if (!resume && slots[4] === 1) st.plans = this.schemas.plansFor(s, slots[5]!, slots[6]!);
+    if (!resume && slots[4] === 1) st.plans = this.schemas.plansFor(textOf(s), slots[5]!, slots[6]!);
     if (slots[7] === 2) st.payloadNull = true;
     if (slots[1] === 1) {
       const a = slots[2]!;
       const b = slots[3]!;
       let escaped = false;
       for (let k = a + 1; k < b - 1; k++) if (u[k] === 92) escaped = true;
-      st.opText = escaped ? unescapeString(s, a + 1, b - 1) : b === a + 3 ? s[a + 1]! : s.slice(a + 1, b - 1);
+      if (escaped) st.opText = unescapeString(textOf(s), a + 1, b - 1);
+      else if (b !== a + 3) st.opText = textOf(s).slice(a + 1, b - 1);
+      else st.opText = typeof s === 'string' ? s[a + 1]! : LATIN1_CHARS[u[a + 1]!]!;
       st.opStart = a;
       st.opEnd = b;
     }
     let shapeAt = -1;
     for (let img = 0; img < 2; img++) {
       const k = 10 + 4 * img;
-      const kind = slots[k];
-      if (kind === 2) {
-        const row = this.template.slice();
-        if (!this.image(s, u, img, row, st.plans)) return -2;
-        if (img === 0) {
-          st.before = row;
-          st.beforeCount = slots[k + 3]!;
-        } else st.after = row;
-      } else if (kind === 3 && (shapeAt < 0 || slots[k + 1]! < shapeAt)) {
+      if (slots[k] === 3 && (shapeAt < 0 || slots[k + 1]! < shapeAt)) {
         shapeAt = slots[k + 1]!;
-        st.shapeError = shapeMessage(img, s, shapeAt, slots[k + 2]!);
+        st.shapeError = shapeMessage(img, textOf(s), shapeAt, slots[k + 2]!);
       }
     }
-    return this.metadata(s, u, st) ? end : -2;
+    return end;
   }
 
-  /** Converts the METADATA values and puts them into both images; false on a type error. */
-  private metadata(s: string, u: Uint8Array, st: EventState): boolean {
+  /** After walk(): whether the envelope has image img (0 before, 1 after) as an object. */
+  hasImage(img: number): boolean {
+    return this.walker.slots[10 + 4 * img] === 2;
+  }
+
+  /** Whether the source reads METADATA columns (metaValues has work to do). */
+  get hasMetadata(): boolean {
+    return this.meta.cols.length > 0;
+  }
+
+  /** After walk(): declared physical columns present in the before image. */
+  beforeCount(): number {
+    return this.walker.slots[13]!;
+  }
+
+  /** Int32 index in the walker slots of column c's value record in image img (after walk()). */
+  recordOf(img: number, c: number): number {
+    return ((this.query.rowOff + RECORD * img * this.query.ncols) >> 2) + c * (RECORD >> 2);
+  }
+
+  /** The second half of read(): converts the images and METADATA values into st; false on a type error. */
+  images(s: string, u: Uint8Array, st: EventState): boolean {
     const slots = this.walker.slots;
+    for (let img = 0; img < 2; img++) {
+      const k = 10 + 4 * img;
+      if (slots[k] !== 2) continue;
+      const row = this.template.slice();
+      if (!this.image(s, u, img, row, st.plans)) return false;
+      if (img === 0) {
+        st.before = row;
+        st.beforeCount = slots[k + 3]!;
+      } else st.after = row;
+    }
+    if (!this.metaValues(s, u, st)) return false;
+    const before = st.before;
+    const after = st.after;
     const values = st.metaValues;
     const cols = this.meta.cols;
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!;
+      if (before !== null) before[c] = values[c]!;
+      if (after !== null) after[c] = values[c]!;
+    }
+    st.metaReady = true;
+    return true;
+  }
+
+  /** Converts the METADATA values of the walked event into st.metaValues; false on a type error. */
+  metaValues(s: string, u: Uint8Array, st: EventState): boolean {
+    const cols = this.meta.cols;
+    if (cols.length === 0) return true;
+    const slots = this.walker.slots;
+    const values = st.metaValues;
     for (let k = 0; k < cols.length; k++) values[cols[k]!] = null;
     const recs = this.metaRecords;
     for (let m = 0; m < recs.length; m++) {
@@ -136,14 +198,6 @@ export class FastEnvelope {
         }
       }
     }
-    const before = st.before;
-    const after = st.after;
-    for (let k = 0; k < cols.length; k++) {
-      const c = cols[k]!;
-      if (before !== null) before[c] = values[c]!;
-      if (after !== null) after[c] = values[c]!;
-    }
-    st.metaReady = true;
     return true;
   }
 
@@ -165,10 +219,9 @@ export class FastEnvelope {
    * type error. The inline cases compute exactly what column-convert.ts does for those tokens
    * (the walker's info bits: 1|2 kind, 4 negative, 8 integer, 16 value in the i32 slot).
    */
-  private convert(s: string, u: Uint8Array, r: number, p: ColumnPlan, row: Value[]): boolean {
+  convert(s: string, u: Uint8Array, r: number, p: ColumnPlan, row: Value[]): boolean {
     const slots = this.walker.slots;
     const info = slots[r + 2]!;
-    const digits = (info >> 8) & 255;
     switch (p.fast) {
       case FAST_BIGINT:
         if ((info & 27) === 25) {
@@ -177,14 +230,14 @@ export class FastEnvelope {
         }
         break;
       case FAST_TS_MS:
-      case FAST_TS_US:
-        if ((info & 11) === 9 && digits <= 15) {
-          const m = this.walker.nums[(r + 4) >> 1]!;
-          const v = (info & 4) !== 0 ? 0 - m : m;
+      case FAST_TS_US: {
+        const v = recordInteger(this.walker, r);
+        if (v === v) {
           row[p.index] = p.fast === FAST_TS_MS ? v * 1000 : v;
           return true;
         }
         break;
+      }
       case FAST_VARCHAR:
         if ((info & 2) !== 0) {
           row[p.index] = detach(s, slots[r]! + 1, slots[r + 1]! - 1);
@@ -281,4 +334,6 @@ export class FastEnvelope {
   }
 }
 
+/** The one-character strings of the codes 0..255 (as latin1 decoding makes them). */
+const LATIN1_CHARS = Array.from({ length: 256 }, (_, c) => String.fromCharCode(c));
 const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];

@@ -1,7 +1,8 @@
 // A compact binary "tape" of decode results, so a decoder running in a worker thread can hand a
 // whole batch to the main thread as one transferable buffer instead of cloning objects: per record
 // a kind byte, then the op, the image flags and each image's values (tagged: null, boolean, double,
-// int64, big decimal text, UTF-8 string, bytes), or a bad record's reason and message.
+// int64, big decimal text, UTF-8 string, bytes), or a bad record's reason and message. Events can
+// also be written piecewise (header, rows, values; with mark/rollback) by decoders that have no rows.
 // Pure encoding and decoding; knows nothing about threads, sources or Debezium JSON.
 import { Buffer } from 'node:buffer';
 import type { Value } from '../../catalog/types.js';
@@ -29,17 +30,21 @@ const REASONS: readonly BadReason[] = ['malformed', 'type', 'unknown-op', 'missi
 const MIN_I64 = -(2n ** 63n);
 const MAX_I64 = 2n ** 63n - 1n;
 const TOMBSTONE: Tombstone = Object.freeze({ kind: 'tombstone' });
+const subarray = Uint8Array.prototype.subarray;
 
 /** Appends decode results to a growing buffer; take() hands the bytes over and starts afresh. */
 export class TapeWriter {
   private buf: Buffer;
   private view: DataView;
   private pos = 0;
+  /** buf.length (a field: a typed array's length is slower to read in hot code). */
+  private cap: number;
 
   constructor(private readonly initialBytes = 1 << 16) {
     // never from Buffer's shared pool: take() hands the whole ArrayBuffer over (transferable)
     this.buf = Buffer.allocUnsafeSlow(initialBytes);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.cap = this.buf.length;
   }
 
   /**
@@ -51,6 +56,7 @@ export class TapeWriter {
     const out = this.buf.subarray(0, this.pos);
     this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.pos + (this.pos >> 2)));
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.cap = this.buf.length;
     this.pos = 0;
     return out;
   }
@@ -80,13 +86,86 @@ export class TapeWriter {
   }
 
   private row(row: readonly Value[]): void {
-    this.room(2);
-    this.view.setUint16(this.pos, row.length, true);
-    this.pos += 2;
+    this.beginRow(row.length);
     for (let i = 0; i < row.length; i++) this.value(row[i]!);
   }
 
-  private value(v: Value): void {
+  // Piecewise writing of an event record, for decoders that write values without building rows:
+  // eventHeader, then per image beginRow(columns) and one value call per column. The bytes equal
+  // what write() produces for the same event.
+
+  /** Where the next record starts (for rollback). */
+  mark(): number {
+    return this.pos;
+  }
+
+  /** Forgets everything written since mark() returned `at`. */
+  rollback(at: number): void {
+    this.pos = at;
+  }
+
+  /** An event record's header: op, which images follow, and whether the before image is complete. */
+  eventHeader(op: DebeziumOp, before: boolean, after: boolean, beforeComplete: boolean): void {
+    this.room(3);
+    const buf = this.buf;
+    buf[this.pos++] = K_EVENT;
+    buf[this.pos++] = OPS.indexOf(op);
+    buf[this.pos++] = (before ? F_BEFORE : 0) | (after ? F_AFTER : 0) | (beforeComplete ? F_COMPLETE : 0);
+  }
+
+  /** Starts a row image of `columns` values. */
+  beginRow(columns: number): void {
+    this.room(2);
+    this.view.setUint16(this.pos, columns, true);
+    this.pos += 2;
+  }
+
+  nullValue(): void {
+    this.room(1);
+    this.buf[this.pos++] = T_NULL;
+  }
+
+  /** A number value (as value(v) writes it). */
+  double(v: number): void {
+    this.room(9);
+    this.buf[this.pos++] = T_DOUBLE;
+    this.view.setFloat64(this.pos, v, true);
+    this.pos += 8;
+  }
+
+  /** The bigint value BigInt(v) of a 32-bit integer v, without creating it. */
+  int64FromInt32(v: number): void {
+    this.room(9);
+    this.buf[this.pos++] = T_INT64;
+    this.view.setInt32(this.pos, v, true);
+    this.view.setInt32(this.pos + 4, v >> 31, true);
+    this.pos += 8;
+  }
+
+  /** The bigint value BigInt(v) of a safe integer v (|v| < 2^53), without creating it. */
+  int64FromSafe(v: number): void {
+    this.room(9);
+    const hi = Math.floor(v / 4294967296);
+    this.buf[this.pos++] = T_INT64;
+    this.view.setUint32(this.pos, v - hi * 4294967296, true);
+    this.view.setInt32(this.pos + 4, hi, true);
+    this.pos += 8;
+  }
+
+  /** The string value whose UTF-8 bytes are u[a, b) (e.g. ASCII text), copied without decoding. */
+  utf8String(u: Uint8Array, a: number, b: number): void {
+    const n = b - a;
+    this.room(5 + n);
+    this.buf[this.pos++] = T_STRING;
+    this.view.setUint32(this.pos, n, true);
+    this.pos += 4;
+    if (n > 16) this.buf.set(subarray.call(u, a, b), this.pos);
+    else for (let k = 0; k < n; k++) this.buf[this.pos + k] = u[a + k]!;
+    this.pos += n;
+  }
+
+  /** Any value, as write() writes the values of a row. */
+  value(v: Value): void {
     this.room(9);
     const buf = this.buf;
     if (v === null) buf[this.pos++] = T_NULL;
@@ -124,11 +203,12 @@ export class TapeWriter {
   }
 
   private room(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
+    if (this.pos + bytes <= this.cap) return;
     const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(bigger, 0, 0, this.pos);
     this.buf = bigger;
     this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
+    this.cap = bigger.length;
   }
 }
 

@@ -11,17 +11,29 @@ export interface DecodeWorkerData {
 export interface DecodeRequest {
   readonly id: number;
   readonly source: number;
-  /** Exactly one of raw / values. */
+  /** Exactly one of raw / lines / values. */
   readonly raw?: RawValues;
+  /** Whole lines for the thread to split (line-split.ts); the reply's `raw` holds the values. */
+  readonly lines?: { readonly bytes: Uint8Array; readonly end: number; readonly final: boolean };
   readonly values?: readonly (string | null)[];
 }
 
-/** `raw` comes back too: it is transferred to the worker, not copied, and the runtime still needs it. */
+/** `raw` comes back too (the values of `lines` when those were sent): the runtime still needs it. */
 export type DecodeReply =
   | { readonly id: number; readonly tape: Uint8Array; readonly raw?: RawValues; readonly error?: undefined }
   | { readonly id: number; readonly error: string; readonly raw?: RawValues; readonly tape?: undefined };
 
-/** The buffers of raw values, moved (not copied) between the threads. */
+/**
+ * The buffers of raw values moved (not copied) between the threads. Shared memory (the file
+ * source's chunks) is not moved: both threads see it, and only a small handle crosses.
+ */
 export function rawTransferList(raw: RawValues | undefined): ArrayBuffer[] {
-  return raw === undefined ? [] : [raw.bytes.buffer as ArrayBuffer, raw.starts.buffer as ArrayBuffer, raw.ends.buffer as ArrayBuffer];
+  return raw === undefined ? [] : bufferTransferList(raw.bytes, raw.starts, raw.ends);
+}
+
+/** The (not shared) buffers under these views, each once. */
+export function bufferTransferList(...views: ArrayBufferView[]): ArrayBuffer[] {
+  const list: ArrayBuffer[] = [];
+  for (const v of views) if (v.buffer instanceof ArrayBuffer && !list.includes(v.buffer)) list.push(v.buffer);
+  return list;
 }

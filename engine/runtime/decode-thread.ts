@@ -9,12 +9,14 @@ import type { SourceDef } from '../../catalog/model.js';
 import { rawValuesToStrings } from '../connectors/raw-values.js';
 import type { RawValues, RecordBatch } from '../connectors/source.js';
 import { EngineError } from '../core/errors.js';
-import { rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
+import { bufferTransferList, rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
 
 /** 'auto': use the thread for batches of at least AUTO_MIN_RECORDS records. */
 export type DecodeThreadMode = 'auto' | 'always' | 'never';
 
 const AUTO_MIN_RECORDS = 256;
+/** The same for unsplit lines, whose count is not known yet: at least this many bytes. */
+const AUTO_MIN_LINE_BYTES = 64 << 10;
 
 /** The compiled worker script (running from TypeScript sources, e.g. under vitest, it is in dist/). */
 function workerScript(): URL | null {
@@ -43,7 +45,10 @@ export class DecodeThread {
   /** Whether this batch should go to the thread (else the caller decodes it in place). */
   wants(batch: RecordBatch): boolean {
     if (this.mode === 'never' || this.failed !== null) return false;
-    if (this.mode === 'auto' && (batch.raw?.starts.length ?? batch.values.length) < AUTO_MIN_RECORDS) return false;
+    if (this.mode === 'auto') {
+      const lines = batch.lines;
+      if (lines !== undefined ? lines.end < AUTO_MIN_LINE_BYTES : (batch.raw?.starts.length ?? batch.values.length) < AUTO_MIN_RECORDS) return false;
+    }
     return this.worker !== null || this.start();
   }
 
@@ -61,7 +66,11 @@ export class DecodeThread {
       if (!p) return;
       this.pending.delete(reply.id);
       if (reply.error !== undefined) p.reject(new EngineError('internal', `decode thread: ${reply.error}`));
-      else p.resolve({ tape: reply.tape, batch: reply.raw !== undefined ? new ReturnedBatch(p.batch, reply.raw) : p.batch });
+      else if (reply.raw === undefined) p.resolve({ tape: reply.tape, batch: p.batch });
+      else if (p.batch.lines !== undefined) {
+        p.batch.lines.adopt(reply.raw); // the thread split them: the batch now holds its values
+        p.resolve({ tape: reply.tape, batch: p.batch });
+      } else p.resolve({ tape: reply.tape, batch: new ReturnedBatch(p.batch, reply.raw) });
     });
     const fail = (e: Error): void => {
       this.failed = e;
@@ -86,11 +95,17 @@ export class DecodeThread {
     const w = this.worker;
     if (w === null) return Promise.reject(this.failed ?? new Error('decode thread not started'));
     const id = this.nextId++;
-    const raw = batch.raw;
-    const req: DecodeRequest = raw !== undefined ? { id, source, raw } : { id, source, values: batch.values };
+    const lines = batch.lines;
+    const raw = lines === undefined ? batch.raw : undefined;
+    const req: DecodeRequest =
+      lines !== undefined
+        ? { id, source, lines: { bytes: lines.bytes, end: lines.end, final: lines.final } }
+        : raw !== undefined
+          ? { id, source, raw }
+          : { id, source, values: batch.values };
     return new Promise<DecodedBatch>((resolve, reject) => {
       this.pending.set(id, { resolve, reject, batch });
-      w.postMessage(req, rawTransferList(raw));
+      w.postMessage(req, lines !== undefined ? bufferTransferList(lines.bytes) : rawTransferList(raw));
     });
   }
 

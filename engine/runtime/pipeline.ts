@@ -82,7 +82,8 @@ interface ChainRun {
 interface ReadAhead {
   readonly batch: RecordBatch;
   readonly decoded: Promise<DecodedBatch> | null;
-  readonly positionsAfter: Positions;
+  /** null: the batch tells them once processed (batch.positionsAfter()). */
+  readonly positionsAfter: Positions | null;
 }
 
 interface SourceRun {
@@ -276,7 +277,7 @@ export class PipelineRun {
           const batch = decoded !== null ? decoded.batch : head.batch;
           this.processBatch(s, batch, decoded !== null ? decoded.tape : null);
           if (batch.raw !== undefined) s.reader.recycle?.(batch.raw);
-          s.done = head.positionsAfter;
+          s.done = head.positionsAfter ?? head.batch.positionsAfter!();
           progressed = true;
         }
         if (s.readerEnded && s.queue.length === 0) s.ended = true;
@@ -318,7 +319,7 @@ export class PipelineRun {
       const thread = this.decodeThread;
       const decoded = thread !== undefined && thread.wants(batch) ? thread.decode(s.index, batch) : null;
       decoded?.catch(() => undefined); // awaited in order later; never an unhandled rejection meanwhile
-      s.queue.push({ batch, decoded, positionsAfter: s.reader.positions() });
+      s.queue.push({ batch, decoded, positionsAfter: batch.positionsAfter !== undefined ? null : s.reader.positions() });
       read = true;
     }
     return read;
@@ -342,6 +343,7 @@ export class PipelineRun {
     const dlSkip = s.deadLetter?.resumeIndex(batch.split) ?? 0;
     const decoder = s.decoder;
     const m = s.metrics;
+    const first = batch.firstIndex;
     this.curSource = s;
     this.curBatch = batch;
     for (const c of chains) c.chain.tracker?.useSplit(batch.split);
@@ -357,7 +359,7 @@ export class PipelineRun {
         }
         res = raw !== undefined && raw.ascii ? decoder.decode(text, raw.bytes, raw.starts[i]!, raw.ends[i]!) : decoder.decode(text);
       }
-      const idx = batch.firstIndex + i;
+      const idx = first + i;
       if (res.kind === 'tombstone') {
         m.tombstones++;
         continue;

@@ -8,26 +8,11 @@ import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult } from '../../engine/formats/decoded-event.js';
 import { generateOrders } from '../../examples/ecommerce/generate.js';
 import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
+import { fileOf } from '../harness/jsonl-file.js';
 
 const ORDERS = sourceDef('orders', ORDERS_COLUMNS);
 const USED = [0, 1, 2, 3, 4, 5, 6];
 const TOMB: DecodeResult = { kind: 'tombstone' };
-
-/** Lines joined like a .jsonl file, with the offsets the file source computes ('' and 'null' are empty). */
-function fileOf(lines: readonly string[], eol: string, finalNewline: boolean): { bytes: Buffer; starts: Uint32Array; ends: Uint32Array } {
-  const text = lines.join(eol) + (finalNewline ? eol : '');
-  const bytes = Buffer.from(text, 'utf8');
-  const starts = new Uint32Array(lines.length);
-  const ends = new Uint32Array(lines.length);
-  let p = 0;
-  lines.forEach((l, i) => {
-    const len = Buffer.byteLength(l);
-    starts[i] = p;
-    ends[i] = l === '' || l === 'null' ? p : p + len;
-    p += len + Buffer.byteLength(eol);
-  });
-  return { bytes, starts, ends };
-}
 
 function viaBatch(lines: readonly string[], eol: string, finalNewline: boolean, ascii: boolean): DecodeResult[] | null {
   const { bytes, starts, ends } = fileOf(lines, eol, finalNewline);

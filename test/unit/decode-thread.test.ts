@@ -2,9 +2,12 @@
 // and without the schema block, tombstones, malformed JSON, wrong types, unknown ops, unicode, huge
 // decimals and byte strings) gives the same DecodeResult through the worker's tape as from the
 // decoder itself; raw bytes come back intact after their round trip; the tape codec alone round-trips
-// every Value kind. Needs the compiled worker (dist/, built by `npm test`'s pretest).
+// every Value kind; file batches whose lines the thread splits keep their line numbers and positions. Needs the compiled worker (dist/, built by `npm test`'s pretest).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { T } from '../../catalog/types.js';
+import { FileSourceReader } from '../../engine/connectors/file-source.js';
 import { rawValuesToStrings } from '../../engine/connectors/raw-values.js';
 import type { RawValues, RecordBatch } from '../../engine/connectors/source.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
@@ -115,6 +118,44 @@ describe('decode thread', () => {
     expect(never.wants(batchOf(orders, true))).toBe(false);
     expect(auto.wants(batchOf(orders, true))).toBe(true);
     await auto.close();
+  });
+
+  it('splits the lines of file batches itself: same values, results, line numbers and positions', async () => {
+    // CRLF, 'null' and empty tombstone lines, and a last line without its newline, over many small reads
+    const lines = orders.map((l, i) => (l === null ? (i % 2 === 0 ? 'null' : '') : l));
+    const text = lines.map((l, i) => l + (i % 3 === 0 ? '\r\n' : '\n')).join('').replace(/\r?\n$/, '');
+    const dir = join(process.cwd(), 'test/.tmp/decode-thread');
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, 'lines.jsonl');
+    writeFileSync(path, text);
+    const thread = new DecodeThread([{ def: ORDERS, used: [0, 1, 2, 3, 4, 5, 6] }], 'always');
+    const reader = new FileSourceReader('orders', path, 'lines.jsonl', { bounded: true, chunkBytes: 16 << 10 });
+    const dec = createDebeziumDecoder(ORDERS, [0, 1, 2, 3, 4, 5, 6]);
+    try {
+      await reader.open(undefined);
+      const polled: RecordBatch[] = [];
+      for (let p = await reader.poll(); p.kind === 'batch'; p = await reader.poll()) polled.push(p.batch);
+      expect(polled.length).toBeGreaterThan(10);
+      expect(polled.every((b) => b.lines !== undefined && b.positionsAfter !== undefined)).toBe(true);
+      expect(polled.every((b) => thread.wants(b))).toBe(true);
+      // decoded in order, as the runtime does: each batch's line numbers follow from the one before
+      const decoded = await Promise.all(polled.map((b) => thread.decode(0, b)));
+      let line = 0;
+      decoded.forEach((d, k) => expect(d.batch).toBe(polled[k])); // the thread split them (adopt), no copy of the batch
+      for (const d of decoded) {
+        const vals = d.batch.values;
+        expect(d.batch.firstIndex).toBe(line);
+        expect(readAll(d.tape)).toEqual(vals.map((l) => (l === null ? TOMB : dec.decode(l))));
+        expect(d.batch.where(0)).toBe(`lines.jsonl:${line + 1}`);
+        line += vals.length;
+        expect(d.batch.positionsAfter!()).toEqual({ 'lines.jsonl': line });
+      }
+      expect(decoded.flatMap((d) => d.batch.values)).toEqual(lines.map((l) => (l === 'null' || l === '' ? null : l)));
+      expect(reader.positions()).toEqual({ 'lines.jsonl': lines.length });
+    } finally {
+      await reader.close();
+      await thread.close();
+    }
   });
 
   it('a failing worker rejects the batch instead of hanging', async () => {
