@@ -5,7 +5,8 @@ import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileSourceReader, type FileSourceOptions } from '../../engine/connectors/file-source.js';
-import type { Positions } from '../../engine/connectors/source.js';
+import { splitLines } from '../../engine/connectors/line-split.js';
+import type { Positions, RecordBatch } from '../../engine/connectors/source.js';
 
 const DIR = join(process.cwd(), 'test/.tmp/file-source');
 let n = 0;
@@ -89,6 +90,31 @@ describe('FileSourceReader (bounded)', () => {
     expect(r.values).toEqual(lines);
     expect(r.firstIndexes.length).toBeGreaterThan(5);
     expect(r.wheres[999]).toBe('data/x.jsonl:1000');
+  });
+  it('splits batches lazily: the last of 20,000 unsplit batches knows its first line, and values split elsewhere are adopted', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => (i % 7 === 3 ? 'null' : `{"i":${i}}`));
+    const r = new FileSourceReader('src', file(lines.join('\n')), 'k', { bounded: true, chunkBytes: 16 });
+    await r.open(undefined);
+    const batches: RecordBatch[] = [];
+    for (let p = await r.poll(); p.kind === 'batch'; p = await r.poll()) batches.push(p.batch);
+    expect(batches.length).toBeGreaterThan(15_000); // a 16-byte chunk holds one or two lines
+    expect(batches.every((b) => b.lines !== undefined)).toBe(true);
+    // a batch split by someone else (the decode thread) takes those values
+    const b = batches[5000]!;
+    const lc = b.lines!;
+    lc.adopt(splitLines(lc.bytes, lc.end, lc.final));
+    expect(b.lines).toBeUndefined();
+    // resolving the last one walks back through every unsplit one (splitting them; no recursion)
+    const last = batches[batches.length - 1]!;
+    expect(last.firstIndex).toBe(19_999);
+    expect(last.positionsAfter!()).toEqual({ k: 20_000 });
+    expect(last.values).toEqual([`{"i":19999}`]);
+    expect(r.positions()).toEqual({ k: 20_000 });
+    const first = b.firstIndex;
+    expect(b.values).toEqual(lines.slice(first, first + b.values.length).map((l) => (l === 'null' ? null : l)));
+    expect(b.where(0)).toBe(`k:${first + 1}`);
+    expect(batches.reduce((n, x) => n + x.values.length, 0)).toBe(20_000);
+    await r.close();
   });
   it('stops at the size the file had at open()', async () => {
     const p = file('a\nb\n');
