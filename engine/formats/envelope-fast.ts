@@ -20,7 +20,6 @@ const SCHEMA_KEY = '"schema":';
 /** Where the schema value starts in an envelope written compactly ('{"schema":{...'). */
 export const SCHEMA_VALUE_AT = 1 + SCHEMA_KEY.length;
 const SCHEMA_KEY_BYTES = Buffer.from(SCHEMA_KEY, 'latin1');
-const compare = Buffer.prototype.compare as (this: Uint8Array, t: Uint8Array, ts: number, te: number, ss: number, se: number) => number;
 
 /** The signed value of walker record r when it is an integer token of at most 15 digits (exact), else NaN. */
 export function recordInteger(walker: JsonWalker, r: number): number {
@@ -69,9 +68,11 @@ export class FastEnvelope {
 
   /** cachedSchema() for the envelope whose UTF-8 bytes are u[a, end) (batch decoding). */
   cachedSchemaAt(u: Uint8Array, a: number, end: number): SchemaEntry | null {
-    return this.schemas.size > 0 && u[a] === 123 && compare.call(u, SCHEMA_KEY_BYTES, 0, SCHEMA_KEY_BYTES.length, a + 1, a + SCHEMA_VALUE_AT) === 0
-      ? this.schemas.matchBytes(u, a + SCHEMA_VALUE_AT, end)
-      : null;
+    // byte by byte (a value shorter than the key may end the buffer: no out-of-range compare)
+    if (this.schemas.size === 0 || end - a <= SCHEMA_VALUE_AT || u[a] !== 123) return null;
+    const key = SCHEMA_KEY_BYTES;
+    for (let k = 0; k < key.length; k++) if (u[a + 1 + k] !== key[k]) return null;
+    return this.schemas.matchBytes(u, a + SCHEMA_VALUE_AT, end);
   }
 
   /**

@@ -133,6 +133,20 @@ describe('decodeBatch', () => {
     }
   });
 
+  it('takes values shorter than the schema key at the very end of the bytes, with schemas cached', () => {
+    for (const tail of ['{}', '{"op":', '{"schema"', '{"schema":']) {
+      const vals = [withSchema[0]!, tail];
+      const bytes = Buffer.from(vals.join(''), 'utf8'); // exactly sized: the short value ends the buffer
+      const starts = Uint32Array.of(0, vals[0]!.length);
+      const ends = Uint32Array.of(vals[0]!.length, bytes.length);
+      const dec = createDebeziumDecoder(ORDERS, USED);
+      dec.decode(withSchema[1]!); // a cached schema
+      const got: DecodeResult[] = [];
+      expect(dec.decodeBatch!(bytes, starts, ends, true, (r) => got.push(r))).toBe(true);
+      expect(got).toEqual(oneByOne(vals));
+    }
+  });
+
   it('declines values outside the bytes', () => {
     const a = Buffer.from(plain[0]!, 'utf8');
     const out: DecodeResult[] = [];
