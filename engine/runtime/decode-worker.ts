@@ -4,7 +4,6 @@
 // operator state.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceDef } from '../../catalog/model.js';
-import { Buffer } from 'node:buffer';
 import { asBuffer, LineSplitter } from '../connectors/line-split.js';
 import { rawValueText } from '../connectors/raw-values.js';
 import type { RawValues } from '../connectors/source.js';
