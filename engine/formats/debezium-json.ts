@@ -4,15 +4,16 @@
 // without WebAssembly, the JS walker (envelope-walk.ts). Both validate the whole text as JSON.
 // decodeBatchToTape writes the common events straight onto a decode tape (envelope-tape.ts).
 // Must not JSON.parse the event (only a new schema block, once per distinct text) nor allocate
-// per event beyond the result rows and a few scratch objects; bad records are judged here.
+// per event beyond the result rows and a few scratch objects; event-verdict.ts judges each read.
 import { Buffer, isAscii } from 'node:buffer';
 import type { SourceDef } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
-import type { BadReason, DebeziumOp, DecodeResult, Decoder, Tombstone } from './decoded-event.js';
+import type { DebeziumOp, DecodeResult, Decoder } from './decoded-event.js';
 import { FastEnvelope, SCHEMA_VALUE_AT } from './envelope-fast.js';
 import { EnvelopeTapeWriter } from './envelope-tape.js';
 import { EnvelopeWalker } from './envelope-walk.js';
 import { EventState } from './event-state.js';
+import { badRecord, EventVerdict, malformedRecord, TOMBSTONE } from './event-verdict.js';
 import type { TapeWriter } from './event-tape.js';
 import { isNull, loadCodes, PAD, skipValue, skipWs } from './json-scan.js';
 import { jsonWalker, type JsonWalker } from './json-walker.js';
@@ -21,7 +22,6 @@ import { MetadataPaths } from './metadata-paths.js';
 import { RowImageReader } from './row-image.js';
 import { declaredPlan, SchemaCache, type SchemaEntry } from './schema-block.js';
 
-const TOMBSTONE: Tombstone = Object.freeze({ kind: 'tombstone' });
 
 const MALFORMED = Symbol('malformed');
 /** decodeBatch copies and walks this much text at a time: it stays in the CPU cache, and its string
@@ -56,9 +56,8 @@ export function createDebeziumDecoder(source: SourceDef, used: readonly number[]
 }
 
 class DebeziumJsonDecoder implements Decoder {
-  private readonly physicalCount: number;
   private readonly meta: MetadataPaths;
-  private readonly metaScratch: Value[];
+  private readonly verdict: EventVerdict;
   private readonly rows: RowImageReader;
   private readonly st: EventState;
   private readonly slow: EnvelopeWalker;
@@ -91,10 +90,9 @@ class DebeziumJsonDecoder implements Decoder {
     const template = Array.from({ length: n }, (): Value => null); // packed elements: cheap copies
     const declared = cols.map((c, i) => declaredPlan(c, i));
     const schemas = new SchemaCache(cols, declared);
-    this.metaScratch = new Array<Value>(n).fill(null);
-    this.physicalCount = cols.filter((c) => c.metadata === undefined).length;
     this.rows = new RowImageReader(cols, wanted);
     this.meta = new MetadataPaths(cols, wanted);
+    this.verdict = new EventVerdict(this.rows, this.meta, cols.filter((c) => c.metadata === undefined).length, n);
     this.st = new EventState(declared, n);
     this.slow = new EnvelopeWalker(template, this.rows, this.meta, schemas);
     this.fast = walker !== null ? FastEnvelope.create(walker, cols, wanted, template, this.rows, this.meta, schemas) : null;
@@ -271,7 +269,7 @@ class DebeziumJsonDecoder implements Decoder {
       tape.rollback(mark);
       return false; // nested too deeply for the walker's stack: the JS walker may still manage
     }
-    tape.write(this.finish(s.get(), u));
+    tape.write(this.verdict.finish(this.st, s.get(), u));
     return true;
   }
 
@@ -311,7 +309,7 @@ class DebeziumJsonDecoder implements Decoder {
       if (u[at] !== 123) return null; // tombstones and non-objects
     }
     const r = this.fastRead(s, fast, u, at, hit !== null, 0, s.length);
-    return r === MALFORMED ? this.malformed(s) : r;
+    return r === MALFORMED ? malformedRecord(s) : r;
   }
 
   /**
@@ -329,7 +327,7 @@ class DebeziumJsonDecoder implements Decoder {
     }
     if (end === -2) return null;
     if (end < 0 || skipWs(u, end) !== to) return MALFORMED;
-    return this.finish(s, u);
+    return this.verdict.finish(this.st, s, u);
   }
 
   /** The JS walker path (also judges tombstones and texts that are not objects). */
@@ -343,8 +341,8 @@ class DebeziumJsonDecoder implements Decoder {
     if (c === 110 && isNull(u, i) && skipWs(u, i + 4) === len) return TOMBSTONE;
     if (c !== 123) {
       const end = skipValue(u, i);
-      if (end >= 0 && skipWs(u, end) === len) return this.bad('malformed', 'expected a JSON object (a Debezium envelope)');
-      return this.malformed(s);
+      if (end >= 0 && skipWs(u, end) === len) return badRecord('malformed', 'expected a JSON object (a Debezium envelope)');
+      return malformedRecord(s);
     }
     const st = this.st;
     st.reset();
@@ -355,70 +353,7 @@ class DebeziumJsonDecoder implements Decoder {
       if (!(e instanceof RangeError) && !(e instanceof SyntaxError)) throw e;
       end = -1; // too deeply nested, or a VariableScaleDecimal struct that is not JSON
     }
-    if (end < 0 || skipWs(u, end) !== len) return this.malformed(s);
-    return this.finish(s, u);
-  }
-
-  private bad(reason: BadReason, message: string): DecodeResult {
-    return { kind: 'bad', reason, message };
-  }
-
-  /** Malformed records are rare: let JSON.parse word the message. */
-  private malformed(s: string): DecodeResult {
-    try {
-      JSON.parse(s);
-    } catch (e) {
-      const m = (e as Error).message;
-      return this.bad('malformed', `invalid JSON: ${m.length > 200 ? m.slice(0, 197) + '...' : m}`);
-    }
-    return this.bad('malformed', 'unreadable JSON (nested too deeply)');
-  }
-
-  private finish(s: string, u: Uint8Array): DecodeResult {
-    const st = this.st;
-    if (st.payloadNull && st.envelopeKeys === 0) return TOMBSTONE;
-    const t = st.opText;
-    if (t === null) return this.bad('unknown-op', "missing 'op' field (not a Debezium change event envelope)");
-    const op: DebeziumOp | null = t === 'c' || t === 'u' || t === 'd' || t === 'r' || t === 't' ? t : null;
-    if (op === null) {
-      const raw = s.slice(st.opStart, st.opEnd);
-      return this.bad('unknown-op', `unknown op ${raw}${t === 'm' ? ' (logical decoding message)' : ''}`);
-    }
-    if (st.shapeError !== null) return this.bad('type', st.shapeError);
-    if (op === 't') return { kind: 'event', op, before: null, after: null, beforeComplete: false };
-    if (op === 'd' ? st.before === null : st.after === null) {
-      return this.bad('missing-image', `op '${op}' without ${op === 'd' ? "a 'before'" : "an 'after'"} image`);
-    }
-    if (this.rows.typeError !== null) return this.bad('type', this.rows.typeError);
-    if (this.meta.cols.length > 0 && !st.metaReady && !this.fillMetadata(s, u)) return this.bad('type', this.rows.typeError!);
-    return {
-      kind: 'event',
-      op,
-      before: st.before,
-      after: st.after,
-      beforeComplete: st.before !== null && st.beforeCount === this.physicalCount,
-    };
-  }
-
-  /** Converts the recorded metadata spans into both images; false on a type error. */
-  private fillMetadata(s: string, u: Uint8Array): boolean {
-    const st = this.st;
-    const scratch = this.metaScratch;
-    const cols = this.meta.cols;
-    for (let k = 0; k < cols.length; k++) {
-      const col = cols[k]!;
-      let v: Value = null;
-      const a = this.meta.startOf(col);
-      if (a >= 0) {
-        const p = st.plans[col]!;
-        scratch[col] = null;
-        this.rows.value(s, u, a, p, scratch);
-        if (this.rows.typeError !== null) return false;
-        v = scratch[col]!;
-      }
-      if (st.before !== null) st.before[col] = v;
-      if (st.after !== null) st.after[col] = v;
-    }
-    return true;
+    if (end < 0 || skipWs(u, end) !== len) return malformedRecord(s);
+    return this.verdict.finish(this.st, s, u);
   }
 }
