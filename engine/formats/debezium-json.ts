@@ -92,11 +92,12 @@ class DebeziumJsonDecoder implements Decoder {
     const schemas = new SchemaCache(cols, declared);
     this.rows = new RowImageReader(cols, wanted);
     this.meta = new MetadataPaths(cols, wanted);
-    this.verdict = new EventVerdict(this.rows, this.meta, cols.filter((c) => c.metadata === undefined).length, n);
+    const physical = cols.filter((c) => c.metadata === undefined).length;
+    this.verdict = new EventVerdict(this.rows, this.meta, physical, n);
     this.st = new EventState(declared, n);
     this.slow = new EnvelopeWalker(template, this.rows, this.meta, schemas);
     this.fast = walker !== null ? FastEnvelope.create(walker, cols, wanted, template, this.rows, this.meta, schemas) : null;
-    this.direct = this.fast !== null && walker !== null ? new EnvelopeTapeWriter(this.fast, walker, cols, wanted) : null;
+    this.direct = this.fast !== null && walker !== null ? new EnvelopeTapeWriter(this.fast, walker, cols, wanted, physical) : null;
   }
 
   decode(text: string, bytes?: Uint8Array, a = 0, b = 0): DecodeResult {

@@ -9,6 +9,7 @@ import { BAD, convNumber, convString, decimalTextAt, detach, type Converted } fr
 import type { EventState } from './event-state.js';
 import { shapeMessage } from './envelope-walk.js';
 import { num, unescapeString } from './json-scan.js';
+import { base64SmallAt } from './debezium-values.js';
 import type { JsonWalker, WalkerQuery } from './json-walker.js';
 import { textOf, type LazyText } from './lazy-text.js';
 import { buildEnvelopeQuery, RECORD, type MetaRecord } from './walker-query.js';
@@ -26,6 +27,37 @@ export function recordInteger(walker: JsonWalker, r: number): number {
   const info = walker.slots[r + 2]!;
   if ((info & 11) !== 9 || ((info >> 8) & 255) > 15) return Number.NaN;
   const m = walker.nums[(r + 4) >> 1]!;
+  return (info & 4) !== 0 ? 0 - m : m;
+}
+
+/**
+ * The unscaled value of walker record r for DECIMAL plan p when it is a safe integer computed
+ * exactly as column-convert.ts would (an integer token, or a plain decimal string, of at most
+ * 15 digits with the scale; a Connect Decimal of at most 6 bytes scaled up), else NaN (also when
+ * out of the column's range: the caller's general path words that).
+ */
+export function recordDecimal(walker: JsonWalker, u: Uint8Array, r: number, p: ColumnPlan): number {
+  const info = walker.slots[r + 2]!;
+  const digits = (info >> 8) & 255;
+  let m: number;
+  if (p.decimalForm === 'bytes' && (info & 2) !== 0) {
+    // convString: base64ToBigInt, rescaled from the schema's scale (only up: no rounding)
+    if (p.bytesScale > p.scale || p.scale - p.bytesScale > 15) return Number.NaN;
+    const v = base64SmallAt(u, walker.slots[r]! + 1, walker.slots[r + 1]! - 1) * POW10[p.scale - p.bytesScale]!;
+    const abs = v < 0 ? 0 - v : v;
+    return abs <= Number.MAX_SAFE_INTEGER && abs < p.limitNumber ? v : Number.NaN; // NaN stays NaN
+  }
+  if ((info & 11) === 9) {
+    // an integer token (convNumber)
+    if (digits + p.scale > 15) return Number.NaN;
+    m = walker.nums[(r + 4) >> 1]! * POW10[p.scale]!;
+  } else if ((info & 3) === 3 && p.decimalForm !== 'bytes') {
+    // a plain decimal string (decimalTextAt)
+    const frac = (info >> 16) & 255;
+    if (frac > p.scale || digits + p.scale > 15) return Number.NaN;
+    m = walker.nums[(r + 4) >> 1]! * POW10[p.scale - frac]!;
+  } else return Number.NaN;
+  if (m >= p.limitNumber) return Number.NaN;
   return (info & 4) !== 0 ? 0 - m : m;
 }
 
@@ -224,12 +256,18 @@ export class FastEnvelope {
     const slots = this.walker.slots;
     const info = slots[r + 2]!;
     switch (p.fast) {
-      case FAST_BIGINT:
+      case FAST_BIGINT: {
         if ((info & 27) === 25) {
           row[p.index] = BigInt(slots[r + 3]!);
           return true;
         }
+        const v = recordInteger(this.walker, r);
+        if (v === v) {
+          row[p.index] = BigInt(v);
+          return true;
+        }
         break;
+      }
       case FAST_TS_MS:
       case FAST_TS_US: {
         const v = recordInteger(this.walker, r);
@@ -245,31 +283,16 @@ export class FastEnvelope {
           return true;
         }
         break;
-      case FAST_DECIMAL:
-        if ((info & 16) !== 0 && this.decimal(slots[r + 3]!, info, p, row)) return true;
+      case FAST_DECIMAL: {
+        const v = recordDecimal(this.walker, u, r, p);
+        if (v === v) {
+          row[p.index] = BigInt(v);
+          return true;
+        }
         break;
+      }
     }
     return this.convertToken(s, u, r, p, row);
-  }
-
-  /**
-   * DECIMAL from a walker record whose value v fits an i32: an integer (scaled up), or a plain
-   * decimal string with exactly the column's scale. False when not that case or out of range.
-   */
-  private decimal(v: number, info: number, p: ColumnPlan, row: Value[]): boolean {
-    const digits = (info >> 8) & 255;
-    if (digits + p.scale > 15) return false;
-    const abs = v < 0 ? 0 - v : v;
-    if ((info & 11) === 9) {
-      if (abs * POW10[p.scale]! >= p.limitNumber) return false;
-      row[p.index] = p.scale === 0 ? BigInt(v) : BigInt(v * POW10[p.scale]!);
-      return true;
-    }
-    if ((info & 3) === 3 && p.decimalForm !== 'bytes' && ((info >> 16) & 255) === p.scale && abs < p.limitNumber) {
-      row[p.index] = BigInt(v);
-      return true;
-    }
-    return false;
   }
 
   private convertToken(s: string, u: Uint8Array, r: number, p: ColumnPlan, row: Value[]): boolean {
@@ -280,33 +303,10 @@ export class FastEnvelope {
     const kind = info & 3;
     let v: Converted;
     if (kind === 1) {
-      const digits = (info >> 8) & 255;
-      const m = this.walker.nums[(r + 4) >> 1]!;
-      const small = (info & 8) !== 0 && digits <= 15;
-      switch (p.fast) {
-        case FAST_BIGINT:
-          if (small) {
-            row[p.index] = BigInt((info & 4) !== 0 ? 0 - m : m);
-            return true;
-          }
-          break;
-        case FAST_TS_MS:
-          if (small) {
-            row[p.index] = ((info & 4) !== 0 ? 0 - m : m) * 1000;
-            return true;
-          }
-          break;
-        case FAST_TS_US:
-          if (small) {
-            row[p.index] = (info & 4) !== 0 ? 0 - m : m;
-            return true;
-          }
-          break;
-      }
       num.isInt = (info & 8) !== 0;
       num.negative = (info & 4) !== 0;
-      num.digits = digits;
-      num.magnitude = m;
+      num.digits = (info >> 8) & 255;
+      num.magnitude = this.walker.nums[(r + 4) >> 1]!;
       v = convNumber(p, s, a, b);
     } else if (kind === 0) {
       this.rows.value(s, u, a, p, row);
@@ -314,20 +314,8 @@ export class FastEnvelope {
     } else if (p.fast === FAST_VARCHAR) {
       v = detach(s, a + 1, b - 1);
     } else {
-      v = BAD;
-      if (kind === 3 && p.fast === FAST_DECIMAL && p.decimalForm !== 'bytes') {
-        // a plain decimal string, as decimalTextAt reads it
-        const digits = (info >> 8) & 255;
-        const frac = (info >> 16) & 255;
-        if (frac <= p.scale && digits + p.scale <= 15) {
-          const m = this.walker.nums[(r + 4) >> 1]! * POW10[p.scale - frac]!;
-          if (m < p.limitNumber) v = BigInt((info & 4) !== 0 ? 0 - m : m);
-        }
-      }
-      if (v === BAD) {
-        v = p.conv === 'decimal' && p.decimalForm !== 'bytes' ? decimalTextAt(p, u, a + 1, b - 1) : BAD;
-        if (v === BAD) v = convString(p, s, a + 1, b - 1);
-      }
+      v = p.conv === 'decimal' && p.decimalForm !== 'bytes' ? decimalTextAt(p, u, a + 1, b - 1) : BAD;
+      if (v === BAD) v = convString(p, s, a + 1, b - 1);
     }
     if (v === BAD) return false;
     row[p.index] = v;

@@ -6,8 +6,7 @@
 import type { SourceColumn } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import type { DebeziumOp } from './decoded-event.js';
-import { base64SmallAt } from './debezium-values.js';
-import { recordInteger, type FastEnvelope } from './envelope-fast.js';
+import { recordDecimal, recordInteger, type FastEnvelope } from './envelope-fast.js';
 import type { EventState } from './event-state.js';
 import type { TapeWriter } from './event-tape.js';
 import type { JsonWalker } from './json-walker.js';
@@ -19,19 +18,20 @@ const COL_NULL = 0;
 const COL_READ = 1;
 const COL_META = 2;
 
-const POW10 = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
 export class EnvelopeTapeWriter {
   private readonly kinds: Uint8Array;
   /** Where FastEnvelope.convert puts a value that is written generically (cleared after). */
   private readonly scratch: Value[];
-  private readonly physicalCount: number;
+  /** Int32 slots between the records of two columns of an image. */
+  private readonly step: number;
 
   constructor(
     private readonly fast: FastEnvelope,
     private readonly walker: JsonWalker,
     columns: readonly SourceColumn[],
     wanted: Uint8Array,
+    /** Declared physical (non-METADATA) columns: a before image holding all of them is complete. */
+    private readonly physicalCount: number,
   ) {
     const n = columns.length;
     this.kinds = new Uint8Array(n);
@@ -40,7 +40,7 @@ export class EnvelopeTapeWriter {
       this.kinds[c] = columns[c]!.metadata === undefined ? COL_READ : COL_META;
     }
     this.scratch = Array.from({ length: n }, (): Value => null);
-    this.physicalCount = columns.filter((c) => c.metadata === undefined).length;
+    this.step = fast.recordOf(0, 1) - fast.recordOf(0, 0);
   }
 
   /**
@@ -69,7 +69,7 @@ export class EnvelopeTapeWriter {
     const plans = st.plans;
     const meta = st.metaValues;
     const r0 = this.fast.recordOf(img, 0);
-    const step = this.fast.recordOf(0, 1) - this.fast.recordOf(0, 0);
+    const step = this.step;
     tape.beginRow(n);
     for (let c = 0; c < n; c++) {
       const kind = kinds[c]!;
@@ -116,7 +116,11 @@ export class EnvelopeTapeWriter {
         }
         break;
       case FAST_DECIMAL:
-        if (this.decimal(tape, u, r, info, p)) return true;
+        v = recordDecimal(this.walker, u, r, p);
+        if (v === v) {
+          tape.int64FromSafe(v);
+          return true;
+        }
         break;
     }
     const scratch = this.scratch;
@@ -124,49 +128,5 @@ export class EnvelopeTapeWriter {
     tape.value(scratch[p.index]!);
     scratch[p.index] = null;
     return true;
-  }
-
-  /**
-   * DECIMAL cases FastEnvelope.convert and convertToken compute as a safe integer: an i32 value
-   * (an integer, scaled up, or a plain decimal string with exactly the column's scale), a
-   * plain decimal string of at most 15 digits, or a Connect Decimal (base64 bytes) of at most 6
-   * bytes scaled up. False when none applies (or out of range).
-   */
-  private decimal(tape: TapeWriter, u: Uint8Array, r: number, info: number, p: ColumnPlan): boolean {
-    if (p.decimalForm === 'bytes') {
-      // as convString: base64ToBigInt, rescaled from the schema's scale (only up: no rounding), in range
-      if ((info & 2) === 0 || p.bytesScale > p.scale || p.scale - p.bytesScale > 15) return false;
-      const slots = this.walker.slots;
-      const v = base64SmallAt(u, slots[r]! + 1, slots[r + 1]! - 1) * POW10[p.scale - p.bytesScale]!;
-      const abs = v < 0 ? 0 - v : v;
-      if (!(abs <= Number.MAX_SAFE_INTEGER && abs < p.limitNumber)) return false; // NaN too
-      tape.int64FromSafe(v);
-      return true;
-    }
-    const digits = (info >> 8) & 255;
-    if ((info & 16) !== 0 && digits + p.scale <= 15) {
-      const v = this.walker.slots[r + 3]!;
-      const abs = v < 0 ? 0 - v : v;
-      if ((info & 11) === 9) {
-        if (abs * POW10[p.scale]! < p.limitNumber) {
-          tape.int64FromSafe(p.scale === 0 ? v : v * POW10[p.scale]!);
-          return true;
-        }
-      } else if ((info & 3) === 3 && ((info >> 16) & 255) === p.scale && abs < p.limitNumber) {
-        tape.int64FromInt32(v);
-        return true;
-      }
-    }
-    if ((info & 3) === 3) {
-      const frac = (info >> 16) & 255;
-      if (frac <= p.scale && digits + p.scale <= 15) {
-        const m = this.walker.nums[(r + 4) >> 1]! * POW10[p.scale - frac]!;
-        if (m < p.limitNumber) {
-          tape.int64FromSafe((info & 4) !== 0 ? 0 - m : m);
-          return true;
-        }
-      }
-    }
-    return false;
   }
 }

@@ -34,17 +34,22 @@ const subarray = Uint8Array.prototype.subarray;
 
 /** Appends decode results to a growing buffer; take() hands the bytes over and starts afresh. */
 export class TapeWriter {
-  private buf: Buffer;
-  private view: DataView;
+  private buf!: Buffer;
+  private view!: DataView;
   private pos = 0;
   /** buf.length (a field: a typed array's length is slower to read in hot code). */
-  private cap: number;
+  private cap!: number;
 
   constructor(private readonly initialBytes = 1 << 16) {
     // never from Buffer's shared pool: take() hands the whole ArrayBuffer over (transferable)
-    this.buf = Buffer.allocUnsafeSlow(initialBytes);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.cap = this.buf.length;
+    this.use(Buffer.allocUnsafeSlow(initialBytes));
+  }
+
+  /** Writes into `buf` from now on (its view and capacity follow). */
+  private use(buf: Buffer): void {
+    this.buf = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.cap = buf.length;
   }
 
   /**
@@ -54,9 +59,7 @@ export class TapeWriter {
    */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.pos + (this.pos >> 2)));
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-    this.cap = this.buf.length;
+    this.use(Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.pos + (this.pos >> 2))));
     this.pos = 0;
     return out;
   }
@@ -74,10 +77,7 @@ export class TapeWriter {
         this.string(r.message);
         return;
       case 'event': {
-        this.room(3);
-        this.buf[this.pos++] = K_EVENT;
-        this.buf[this.pos++] = OPS.indexOf(r.op);
-        this.buf[this.pos++] = (r.before !== null ? F_BEFORE : 0) | (r.after !== null ? F_AFTER : 0) | (r.beforeComplete ? F_COMPLETE : 0);
+        this.eventHeader(r.op, r.before !== null, r.after !== null, r.beforeComplete);
         if (r.before !== null) this.row(r.before);
         if (r.after !== null) this.row(r.after);
         return;
@@ -169,11 +169,8 @@ export class TapeWriter {
     this.room(9);
     const buf = this.buf;
     if (v === null) buf[this.pos++] = T_NULL;
-    else if (typeof v === 'number') {
-      buf[this.pos++] = T_DOUBLE;
-      this.view.setFloat64(this.pos, v, true);
-      this.pos += 8;
-    } else if (typeof v === 'bigint') {
+    else if (typeof v === 'number') this.double(v);
+    else if (typeof v === 'bigint') {
       if (v >= MIN_I64 && v <= MAX_I64) {
         buf[this.pos++] = T_INT64;
         this.view.setBigInt64(this.pos, v, true);
@@ -204,11 +201,9 @@ export class TapeWriter {
 
   private room(bytes: number): void {
     if (this.pos + bytes <= this.cap) return;
-    const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.pos + bytes));
+    const bigger = Buffer.allocUnsafeSlow(Math.max(this.cap * 2, this.pos + bytes));
     this.buf.copy(bigger, 0, 0, this.pos);
-    this.buf = bigger;
-    this.view = new DataView(bigger.buffer, bigger.byteOffset, bigger.byteLength);
-    this.cap = bigger.length;
+    this.use(bigger);
   }
 }
 

@@ -4,12 +4,13 @@
 // operator state.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SourceDef } from '../../catalog/model.js';
-import { asBuffer, LineSplitter } from '../connectors/line-split.js';
+import { asBuffer, LineSplitter, splitLines } from '../connectors/line-split.js';
 import { rawValueText } from '../connectors/raw-values.js';
 import type { RawValues } from '../connectors/source.js';
 import { createDebeziumDecoder } from '../formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../formats/decoded-event.js';
 import { TapeWriter } from '../formats/event-tape.js';
+import { TOMBSTONE } from '../formats/event-verdict.js';
 import { rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
 
 const data = workerData as DecodeWorkerData;
@@ -42,8 +43,7 @@ function decodeLines(decoder: Decoder, lines: NonNullable<DecodeRequest['lines']
   splitter.reset();
   const skip = decoder.decodeBatchToTape !== undefined ? decoder.lineSkip : undefined;
   if (skip === undefined) {
-    splitter.split(bytes, 0, lines.end, lines.final);
-    const raw = splitter.values(bytes, lines.end);
+    const raw = splitLines(bytes, lines.end, lines.final);
     decodeRaw(decoder, raw, false);
     return raw;
   }
@@ -56,7 +56,6 @@ function decodeLines(decoder: Decoder, lines: NonNullable<DecodeRequest['lines']
   return splitter.values(bytes, lines.end);
 }
 
-const TOMBSTONE = Object.freeze({ kind: 'tombstone' as const });
 const emit = (r: DecodeResult): void => tape.write(r);
 
 parentPort!.on('message', (req: DecodeRequest) => {
