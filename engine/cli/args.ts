@@ -38,8 +38,17 @@ export function flagString(args: ParsedArgs, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A command line that does not make sense: printed with the usage text, exit code 1. */
-export class UsageError extends Error {}
+/**
+ * A command line that does not make sense: printed with the usage text, exit code 1. Recognized by
+ * isUsageError (its name), not instanceof: the CLI bundles carry their own copy of this class.
+ */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export function isUsageError(err: unknown): err is UsageError {
+  return err instanceof Error && err.name === 'UsageError';
+}
 
 /** The first positional argument of a command, or a UsageError naming `what` it needs. */
 export function positional(args: ParsedArgs, what: string): string {

@@ -1,6 +1,6 @@
 // `streamforge check`: plans the .sql files of a file or directory and prints every diagnostic,
 // then a one-line summary; exit code 0 (ok) or 1 (errors). Also the diagnostics printer of the
-// other commands. Bundled into dist/engine/cli/check-command.bundle.cjs (see check-loader.ts):
+// other commands. Bundled into dist/engine/cli/check-command.bundle.cjs (see bundle-loader.ts):
 // keep its imports to what checking needs (sql/, the loader), nothing of the runtime.
 import { renderDiagnostic } from '../../sql/index.js';
 import type { Diagnostic } from '../../sql/index.js';

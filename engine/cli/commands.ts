@@ -17,6 +17,10 @@ async function run(args: ParsedArgs): Promise<number> {
     process.stderr.write('nothing to run: no CREATE SINK in the given files\n');
     return 1;
   }
+  // The decode thread loads its code while the runtime's modules load and the pipeline opens.
+  const { DecodeThread, decodeThreadModeFromEnv } = await import('../runtime/decode-thread.js');
+  const decodeThread = new DecodeThread(decodeThreadModeFromEnv());
+  if ((await import('../runtime/input-volume.js')).expectsLargeInput(plans.sources)) decodeThread.boot();
   const { PipelineRun } = await import('../runtime/pipeline.js');
   const { defaultDeadLetterFactory, defaultSinkFactory, defaultSourceFactory } = await import('../runtime/default-factories.js');
   const warehouses = new Warehouses(flagString(args, 'warehouse') ?? './warehouse', openS3Store);
@@ -33,6 +37,7 @@ async function run(args: ParsedArgs): Promise<number> {
     openSource: defaultSourceFactory(),
     openSink: defaultSinkFactory(warehouses),
     openDeadLetter: defaultDeadLetterFactory(warehouses),
+    decodeThread,
     signal: abort.signal,
     ...(tty
       ? {

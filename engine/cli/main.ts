@@ -1,10 +1,10 @@
 // The streamforge command line: run | check | explain | tables | query. Parses arguments, turns
 // diagnostics and EngineErrors into exit codes (0 ok, 1 user error, 2 runtime failure) and
-// delegates: `check` to its bundle (check-loader.ts), the others to commands.ts, imported only
-// when given. Keep the static imports tiny: they are paid by every `check`.
+// delegates: `check` to its bundle, the others to commands.ts (bundled too; see bundle-loader.ts),
+// loaded only when given. Keep the static imports tiny: they are paid by every `check`.
 import { describeError } from '../core/errors.js';
-import { parseArgs, positional, UsageError } from './args.js';
-import { loadCheck } from './check-loader.js';
+import { isUsageError, parseArgs, positional, UsageError } from './args.js';
+import { loadCheck, loadCommands } from './bundle-loader.js';
 
 const USAGE = `usage:
   streamforge run <file-or-dir> [--once] [--warehouse DIR|s3://bucket/prefix]
@@ -27,12 +27,12 @@ async function main(argv: readonly string[]): Promise<number> {
     return (await loadCheck()).checkCommand(target, process.env);
   }
   if (!COMMANDS.has(args.command)) throw new UsageError(`unknown command '${args.command}'`);
-  return (await import('./commands.js')).runCommand(args);
+  return (await loadCommands()).runCommand(args);
 }
 
 /**
- * A configuration EngineError (exit code 1). Checked by shape, not instanceof: the check bundle
- * carries its own copy of the EngineError class.
+ * A configuration EngineError (exit code 1). Checked by shape, not instanceof: the CLI bundles
+ * carry their own copy of the EngineError class.
  */
 function isConfigError(err: unknown): boolean {
   return err instanceof Error && err.name === 'EngineError' && (err as { kind?: unknown }).kind === 'config';
@@ -43,7 +43,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof UsageError) {
+    if (isUsageError(err)) {
       process.stderr.write(`error: ${err.message}\n${USAGE}`);
       process.exitCode = 1;
       return;

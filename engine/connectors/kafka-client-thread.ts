@@ -2,9 +2,8 @@
 // response framing and the copying of values into per-run buffers happen off the main thread,
 // and fetched runs arrive with their buffers transferred, not copied. Same API and errors as
 // KafkaClient (KafkaOps). Must not keep reader state nor decode events.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledScript } from '../core/compiled-script.js';
 import { KafkaOffsetOutOfRangeError, type FetchedPartition, type FetchOptions, type FetchWant, type KafkaClientOptions, type KafkaOps, type PartitionOffsets } from './kafka-client.js';
 import { RunKeys, type FetchedRun } from './kafka-record-batch.js';
 import type { RawValues } from './source.js';
@@ -52,17 +51,10 @@ export type KafkaReply =
   | { readonly kind: 'error'; readonly id: number; readonly error: WorkerError }
   | { readonly kind: 'retry'; readonly what: string; readonly error: WorkerError };
 
-/** The compiled worker script (running from TypeScript sources, e.g. under vitest, it is in dist/). */
-function workerScript(): URL | null {
-  const beside = new URL('./kafka-fetch-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/engine/connectors/kafka-fetch-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : null;
-}
 
 /** Whether a Kafka client thread can be started (its compiled script exists). */
 export function kafkaThreadAvailable(): boolean {
-  return workerScript() !== null;
+  return compiledScript('connectors/kafka-fetch-worker.js') !== null;
 }
 
 function toError(e: WorkerError): Error {
@@ -88,7 +80,7 @@ export class KafkaClientThread implements KafkaOps {
   private exited = false;
 
   constructor(o: KafkaClientOptions) {
-    const script = workerScript();
+    const script = compiledScript('connectors/kafka-fetch-worker.js');
     if (script === null) throw new Error('Kafka client worker script not found (build with `npx tsc -p tsconfig.json`)');
     const { onRetry, ...options } = o;
     const workerData: KafkaThreadOptions = options;

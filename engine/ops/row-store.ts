@@ -130,23 +130,65 @@ export class RowStore {
    * Every column of the live rows, in slot order, with NULL flags (nulls[i] = 1), each one when it
    * holds only NULLs and one kind of value: numbers or safe-integer bigints (as doubles), strings
    * (joined, with end offsets in UTF-16 units) or booleans (0/1); null for a column holding
-   * anything else. One pass over the store. For checkpoints that materialize no row.
+   * anything else. For checkpoints that materialize no row.
    */
   packColumns(): (PackedColumn | null)[] {
     const w = this.width;
     const n = this.live;
-    const cols: ColumnPacker[] = [];
-    for (let c = 0; c < w; c++) cols.push(new ColumnPacker(n, this.objs[c] ?? null));
+    const out: (PackedColumn | null | undefined)[] = [];
+    const rest: number[] = [];
+    for (let c = 0; c < w; c++) {
+      out.push(this.numericColumn(c));
+      if (out[c] === undefined) rest.push(c);
+    }
+    if (rest.length === 0) return out as PackedColumn[];
+    // the other columns, value by value
+    const cols = rest.map((c) => new ColumnPacker(n, this.objs[c] ?? null));
     let r = 0;
     for (let slot = 0; slot < this.top; slot++) {
       if (this.alive[slot] !== 1) continue;
       const tags = this.tags[slot >>> PAGE_BITS]!;
       const nums = this.nums[slot >>> PAGE_BITS]!;
       const at = (slot & PAGE_MASK) * w;
-      for (let c = 0; c < w; c++) cols[c]!.push(r, slot, tags[at + c]!, nums[at + c]!);
+      for (let k = 0; k < rest.length; k++) cols[k]!.push(r, slot, tags[at + rest[k]!]!, nums[at + rest[k]!]!);
       r++;
     }
-    return cols.map((p) => p.done());
+    for (let k = 0; k < rest.length; k++) out[rest[k]!] = cols[k]!.done();
+    return out as (PackedColumn | null)[];
+  }
+
+  /**
+   * Column c packed as packColumns() does when it holds only NULLs and numbers, or only NULLs and
+   * safe-integer bigints (the usual case, copied in one tight pass); undefined otherwise.
+   */
+  private numericColumn(c: number): PackedColumn | undefined {
+    const w = this.width;
+    const n = this.live;
+    const v = new Float64Array(n);
+    const alive = this.alive;
+    let nulls: Uint8Array | undefined;
+    let tag = 0;
+    let r = 0;
+    for (let p = 0; p < this.nums.length && r < n; p++) {
+      const tags = this.tags[p]!;
+      const nums = this.nums[p]!;
+      const base = p << PAGE_BITS;
+      const end = Math.min(PAGE, this.top - base);
+      for (let j = 0, i = c; j < end; j++, i += w) {
+        if (alive[base + j] !== 1) continue;
+        const t = tags[i]!;
+        if (t === T_NULL) {
+          (nulls ??= new Uint8Array(n))[r++] = 1;
+          continue;
+        }
+        if (t !== tag) {
+          if (tag !== 0 || t === T_OTHER) return undefined;
+          tag = t;
+        }
+        v[r++] = nums[i]!;
+      }
+    }
+    return { kind: tag === T_BIGINT ? 'bigint' : 'number', v, nulls };
   }
 
   /** Drop the row of a live slot (its slot stays unused until compact()). */

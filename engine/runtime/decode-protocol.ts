@@ -3,9 +3,15 @@
 import type { SourceDef } from '../../catalog/model.js';
 import type { RawValues } from '../connectors/source.js';
 
-export interface DecodeWorkerData {
-  /** One decoder per entry; requests name the entry by index. */
-  readonly sources: readonly { readonly def: SourceDef; readonly used: readonly number[] }[];
+/** The sources a decode thread decodes: one decoder per entry; requests name the entry by index. */
+export type DecodeSources = readonly { readonly def: SourceDef; readonly used: readonly number[] }[];
+
+/**
+ * The first message the thread receives (it may be started before the pipeline knows its
+ * sources, to load its code meanwhile); every DecodeRequest comes after it.
+ */
+export interface DecodeConfig {
+  readonly config: DecodeSources;
 }
 
 export interface DecodeRequest {

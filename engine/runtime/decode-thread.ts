@@ -1,15 +1,14 @@
 // The runtime's side of the decode thread: starts the worker (engine/runtime/decode-worker.ts)
-// on demand, sends it batches and resolves each with its decode tape, in order. JSON decoding
+// on demand, or early with boot() so it loads its code while the pipeline opens, tells it its
+// sources, sends it batches and resolves each with its decode tape, in order. JSON decoding
 // then runs on the second core while the main thread normalizes and aggregates the previous
 // batch. Reports a worker failure as an error of every pending batch; never decodes itself.
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { SourceDef } from '../../catalog/model.js';
 import { rawValuesToStrings } from '../connectors/raw-values.js';
 import type { RawValues, RecordBatch } from '../connectors/source.js';
+import { compiledScript } from '../core/compiled-script.js';
 import { EngineError } from '../core/errors.js';
-import { bufferTransferList, rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
+import { bufferTransferList, rawTransferList, type DecodeConfig, type DecodeReply, type DecodeRequest, type DecodeSources } from './decode-protocol.js';
 
 /** 'auto': use the thread for batches of at least AUTO_MIN_RECORDS records. */
 export type DecodeThreadMode = 'auto' | 'always' | 'never';
@@ -18,13 +17,6 @@ const AUTO_MIN_RECORDS = 256;
 /** The same for unsplit lines, whose count is not known yet: at least this many bytes. */
 const AUTO_MIN_LINE_BYTES = 64 << 10;
 
-/** The compiled worker script (running from TypeScript sources, e.g. under vitest, it is in dist/). */
-function workerScript(): URL | null {
-  const beside = new URL('./decode-worker.js', import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  const built = new URL('../../dist/engine/runtime/decode-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : null;
-}
 
 export function decodeThreadModeFromEnv(env: NodeJS.ProcessEnv = process.env): DecodeThreadMode {
   const v = (env['STREAMFORGE_DECODE_THREAD'] ?? '').toLowerCase();
@@ -37,10 +29,25 @@ export class DecodeThread {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (d: DecodedBatch) => void; reject: (e: Error) => void; batch: RecordBatch }>();
 
-  constructor(
-    private readonly sources: readonly { readonly def: SourceDef; readonly used: readonly number[] }[],
-    private readonly mode: DecodeThreadMode,
-  ) {}
+  /** The sources it decodes (configure()); sent to the worker before any batch. */
+  private sources: DecodeSources | null = null;
+
+  constructor(private readonly mode: DecodeThreadMode) {}
+
+  /**
+   * Start the worker now, before the sources are known, unless the mode is 'never': it loads its
+   * code (~0.2 s) while the caller parses, plans and opens sources and sinks, instead of after
+   * the first batch was read. For runs expected to use it (large input).
+   */
+  boot(): void {
+    if (this.mode !== 'never' && this.worker === null && this.failed === null) this.start();
+  }
+
+  /** The sources whose batches `decode(source, ...)` names by index. Once, before the first batch. */
+  configure(sources: DecodeSources): void {
+    this.sources = sources;
+    this.worker?.postMessage({ config: sources } satisfies DecodeConfig);
+  }
 
   /** Whether this batch should go to the thread (else the caller decodes it in place). */
   wants(batch: RecordBatch): boolean {
@@ -53,14 +60,14 @@ export class DecodeThread {
   }
 
   private start(): boolean {
-    const script = workerScript();
+    const script = compiledScript('runtime/decode-worker.js');
     if (script === null) {
       this.failed = new Error('decode worker script not found (build with `npx tsc -p tsconfig.json`)');
       return false;
     }
-    const workerData: DecodeWorkerData = { sources: this.sources };
-    const w = new Worker(script, { workerData });
+    const w = new Worker(script);
     w.unref();
+    if (this.sources !== null) w.postMessage({ config: this.sources } satisfies DecodeConfig);
     w.on('message', (reply: DecodeReply) => {
       const p = this.pending.get(reply.id);
       if (!p) return;

@@ -2,8 +2,7 @@
 // batch it is sent (raw bytes with offsets, whole lines it splits itself, or strings) into a decode
 // tape that it transfers back, in the order the batches arrived. Must not touch sources, sinks or
 // operator state.
-import { parentPort, workerData } from 'node:worker_threads';
-import type { SourceDef } from '../../catalog/model.js';
+import { parentPort } from 'node:worker_threads';
 import { asBuffer, LineSplitter, splitLines } from '../connectors/line-split.js';
 import { rawValueText } from '../connectors/raw-values.js';
 import type { RawValues } from '../connectors/source.js';
@@ -11,10 +10,10 @@ import { createDebeziumDecoder } from '../formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../formats/decoded-event.js';
 import { TapeWriter } from '../formats/event-tape.js';
 import { TOMBSTONE } from '../formats/event-verdict.js';
-import { rawTransferList, type DecodeReply, type DecodeRequest, type DecodeWorkerData } from './decode-protocol.js';
+import { rawTransferList, type DecodeConfig, type DecodeReply, type DecodeRequest } from './decode-protocol.js';
 
-const data = workerData as DecodeWorkerData;
-const decoders: Decoder[] = data.sources.map((s: { def: SourceDef; used: readonly number[] }) => createDebeziumDecoder(s.def, s.used));
+/** Set by the DecodeConfig message, which precedes every request. */
+let decoders: Decoder[] = [];
 const tape = new TapeWriter(1 << 20);
 
 /** `skipped`: the values were split with the decoder's lineSkip (it matched their schema blocks). */
@@ -58,7 +57,12 @@ function decodeLines(decoder: Decoder, lines: NonNullable<DecodeRequest['lines']
 
 const emit = (r: DecodeResult): void => tape.write(r);
 
-parentPort!.on('message', (req: DecodeRequest) => {
+parentPort!.on('message', (msg: DecodeRequest | DecodeConfig) => {
+  if ('config' in msg) {
+    decoders = msg.config.map((s) => createDebeziumDecoder(s.def, s.used));
+    return;
+  }
+  const req = msg;
   let reply: DecodeReply;
   let raw = req.raw;
   try {

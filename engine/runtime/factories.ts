@@ -6,7 +6,8 @@ import type { SinkWriter } from '../connectors/sink.js';
 import type { SourceReader } from '../connectors/source.js';
 import type { DeadLetterWriter } from './dead-letter.js';
 
-export type SourceFactory = (def: SourceDef, bounded: boolean) => SourceReader;
+/** May resolve asynchronously (a connector's SDK is loaded only when a source uses it). */
+export type SourceFactory = (def: SourceDef, bounded: boolean) => SourceReader | Promise<SourceReader>;
 export type SinkFactory = (def: SinkDef, schema: Schema, planFingerprint: string) => SinkWriter;
 /** `warehouse`: the explicit warehouse of the first Iceberg sink reading the source, if any. */
 export type DeadLetterFactory = (source: SourceDef, warehouse: string | undefined) => DeadLetterWriter;

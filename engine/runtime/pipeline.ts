@@ -39,8 +39,11 @@ export interface RunOptions {
   readonly progressIntervalMs?: number;
   /** Sleep between polls when every source is idle. */
   readonly idleSleepMs?: number;
-  /** Decode large batches on a worker thread (default: STREAMFORGE_DECODE_THREAD, else 'auto'). */
-  readonly decodeThread?: DecodeThreadMode;
+  /**
+   * Decode large batches on a worker thread (default: STREAMFORGE_DECODE_THREAD, else 'auto'), or
+   * a DecodeThread the caller created (and may have booted early); the run configures and closes it.
+   */
+  readonly decodeThread?: DecodeThreadMode | DecodeThread;
 }
 
 export interface Progress {
@@ -90,7 +93,10 @@ interface SourceRun {
   readonly index: number;
   readonly def: SourceDef;
   readonly reader: SourceReader;
-  readonly decoder: Decoder;
+  /** The source columns the chains read (what the decoders extract). */
+  readonly used: readonly number[];
+  /** Decodes batches in place (small ones, or without the thread); made on first use. */
+  decoder: Decoder | undefined;
   readonly metrics: SourceMetrics;
   readonly chains: ChainRun[];
   readonly deadLetter: DeadLetterWriter | undefined;
@@ -151,8 +157,8 @@ export class PipelineRun {
   /** Open sources and sinks, restore checkpoints, run to the end (or until stopped), commit. */
   async run(): Promise<RunSummary> {
     this.startedAt = this.clock();
-    await this.open();
     try {
+      await this.open();
       await this.loop();
       if (this.sources.every((s) => s.ended)) this.closeAllWindows();
       await this.stageLargeBuffers();
@@ -173,6 +179,9 @@ export class PipelineRun {
       entry.sinks.push(s);
       bySource.set(chainSource.name, entry);
     }
+    const given = this.o.decodeThread;
+    const thread = given instanceof DecodeThread ? given : new DecodeThread(given ?? decodeThreadModeFromEnv());
+    this.decodeThread = thread;
     const decodeSpecs: { def: SourceDef; used: number[] }[] = [];
     for (const { def, sinks } of bySource.values()) {
       const metrics = newSourceMetrics();
@@ -206,12 +215,13 @@ export class PipelineRun {
       const dlWarehouse = sinks.find((s) => s.sink.connector === 'iceberg')?.sink.warehouse;
       const deadLetter = def.onError === 'dead_letter' ? this.o.openDeadLetter(def, dlWarehouse) : undefined;
       if (deadLetter) await deadLetter.open();
-      const reader = this.o.openSource(def, this.o.once);
+      const reader = await this.o.openSource(def, this.o.once);
       Object.assign(srcRun, {
         index: this.sources.length,
         def,
         reader,
-        decoder: createDebeziumDecoder(def, used),
+        used,
+        decoder: undefined,
         metrics,
         deadLetter,
         queue: [],
@@ -235,7 +245,7 @@ export class PipelineRun {
       (srcRun as SourceRun).done = reader.positions();
       this.registerSplits(srcRun as SourceRun);
     }
-    this.decodeThread = new DecodeThread(decodeSpecs, this.o.decodeThread ?? decodeThreadModeFromEnv());
+    thread.configure(decodeSpecs);
   }
 
   private contextFor(sink: string, metrics: SourceMetrics, src: () => SourceRun): OperatorContext {
@@ -341,7 +351,7 @@ export class PipelineRun {
     const chains = s.chains;
     const skips = chains.map((c) => c.resume?.[batch.split] ?? 0);
     const dlSkip = s.deadLetter?.resumeIndex(batch.split) ?? 0;
-    const decoder = s.decoder;
+    const decoder = fromTape !== null ? undefined : (s.decoder ??= createDebeziumDecoder(s.def, s.used));
     const m = s.metrics;
     const first = batch.firstIndex;
     this.curSource = s;
@@ -357,7 +367,7 @@ export class PipelineRun {
           m.tombstones++;
           continue;
         }
-        res = raw !== undefined && raw.ascii ? decoder.decode(text, raw.bytes, raw.starts[i]!, raw.ends[i]!) : decoder.decode(text);
+        res = raw !== undefined && raw.ascii ? decoder!.decode(text, raw.bytes, raw.starts[i]!, raw.ends[i]!) : decoder!.decode(text);
       }
       const idx = first + i;
       if (res.kind === 'tombstone') {

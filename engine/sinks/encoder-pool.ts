@@ -68,7 +68,8 @@ export class WorkerEncoder implements DataFileEncoder {
   /** Start the worker now (it loads Arrow and parquet-wasm in the background). */
   start(): void {
     if (this.state !== 'idle') return;
-    const url = this.o.workerUrl ?? new URL('./parquet-worker.js', import.meta.url);
+    // '../sinks/': also right from the CLI bundle in dist/engine/cli/
+    const url = this.o.workerUrl ?? new URL('../sinks/parquet-worker.js', import.meta.url);
     if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) return this.useInThread(`worker script ${url.href} not found`);
     let w: Worker;
     try {

@@ -13,7 +13,8 @@ import type { RawValues, RecordBatch } from '../../engine/connectors/source.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult } from '../../engine/formats/decoded-event.js';
 import { TapeReader, TapeWriter } from '../../engine/formats/event-tape.js';
-import { DecodeThread } from '../../engine/runtime/decode-thread.js';
+import type { DecodeSources } from '../../engine/runtime/decode-protocol.js';
+import { DecodeThread, type DecodeThreadMode } from '../../engine/runtime/decode-thread.js';
 import { generateOrders } from '../../examples/ecommerce/generate.js';
 import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
 
@@ -63,6 +64,14 @@ function readAll(tape: Uint8Array): DecodeResult[] {
 
 const TOMB: DecodeResult = { kind: 'tombstone' };
 
+/** A decode thread for these sources; `boot`: started before it is told them. */
+function threadFor(sources: DecodeSources, mode: DecodeThreadMode, boot = false): DecodeThread {
+  const thread = new DecodeThread(mode);
+  if (boot) thread.boot();
+  thread.configure(sources);
+  return thread;
+}
+
 describe('decode thread', () => {
   const orders = [
     ...generateOrders({ events: 400, customers: 20, seed: 7, schemaBlock: false, startMs: 0, spanMs: 3_600_000, outOfOrderMs: 5_000, tombstoneFraction: 0.1 }),
@@ -82,12 +91,14 @@ describe('decode thread', () => {
 
   for (const raw of [true, false])
     it(`gives the in-place decoder's results for ${raw ? 'raw bytes' : 'strings'}`, async () => {
-      const thread = new DecodeThread(
+      // raw bytes: a thread booted before it knows its sources (as `run` does for large input)
+      const thread = threadFor(
         [
           { def: ORDERS, used: [0, 1, 2, 3, 4, 5, 6] },
           { def: WIDE, used: [0, 1, 2, 3, 4, 5] },
         ],
         'always',
+        raw,
       );
       try {
         for (const [src, def, lines] of [[0, ORDERS, orders], [1, WIDE, wide]] as const) {
@@ -112,8 +123,8 @@ describe('decode thread', () => {
     });
 
   it("'auto' leaves small batches to the caller and 'never' every batch", async () => {
-    const auto = new DecodeThread([{ def: ORDERS, used: [0] }], 'auto');
-    const never = new DecodeThread([{ def: ORDERS, used: [0] }], 'never');
+    const auto = threadFor([{ def: ORDERS, used: [0] }], 'auto');
+    const never = threadFor([{ def: ORDERS, used: [0] }], 'never', true); // boot() does nothing when 'never'
     expect(auto.wants(batchOf(orders.slice(0, 10), true))).toBe(false);
     expect(never.wants(batchOf(orders, true))).toBe(false);
     expect(auto.wants(batchOf(orders, true))).toBe(true);
@@ -128,7 +139,7 @@ describe('decode thread', () => {
     mkdirSync(dir, { recursive: true });
     const path = join(dir, 'lines.jsonl');
     writeFileSync(path, text);
-    const thread = new DecodeThread([{ def: ORDERS, used: [0, 1, 2, 3, 4, 5, 6] }], 'always');
+    const thread = threadFor([{ def: ORDERS, used: [0, 1, 2, 3, 4, 5, 6] }], 'always');
     const reader = new FileSourceReader('orders', path, 'lines.jsonl', { bounded: true, chunkBytes: 16 << 10 });
     const dec = createDebeziumDecoder(ORDERS, [0, 1, 2, 3, 4, 5, 6]);
     try {
@@ -159,7 +170,7 @@ describe('decode thread', () => {
   });
 
   it('a failing worker rejects the batch instead of hanging', async () => {
-    const thread = new DecodeThread([{ def: ORDERS, used: [0] }], 'always');
+    const thread = threadFor([{ def: ORDERS, used: [0] }], 'always');
     const batch = batchOf(orders.slice(0, 5), false);
     expect(thread.wants(batch)).toBe(true);
     await expect(thread.decode(3, batch)).rejects.toThrow(/decode thread/);

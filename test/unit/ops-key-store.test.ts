@@ -225,4 +225,21 @@ describe('RowStore', () => {
     expect(other).toBeNull(); // a boolean, a string and bytes
     expect(lateStr).toEqual({ kind: 'string', text: 'late', ends: Int32Array.from([0, 0, 4]), nulls: Uint8Array.from([1, 1, 0]) });
   });
+
+  it('packColumns agrees with reading every live row, over many pages with dead slots', () => {
+    // columns: bigint with NULLs, number, number turning bigint on a late page (mixed), all NULL
+    const s = new RowStore(4);
+    const slots: number[] = [];
+    for (let i = 0; i < 10_000; i++) slots.push(s.add([i % 7 === 0 ? null : BigInt(i), i / 4, i === 9_001 ? 5n : i, null]));
+    for (let i = 0; i < slots.length; i += 3) s.remove(slots[i]!);
+    const live: Value[][] = [];
+    for (let slot = 0; slot < s.end; slot++) if (s.isLive(slot)) live.push(s.read(slot));
+    const [ids, halves, mixed, empty] = s.packColumns();
+    const col = (c: number): number[] => live.map((r) => (r[c] === null ? 0 : Number(r[c])));
+    const nullsOf = (c: number): Uint8Array => Uint8Array.from(live.map((r) => (r[c] === null ? 1 : 0)));
+    expect(ids).toEqual({ kind: 'bigint', v: Float64Array.from(col(0)), nulls: nullsOf(0) });
+    expect(halves).toEqual({ kind: 'number', v: Float64Array.from(col(1)), nulls: undefined });
+    expect(mixed).toBeNull();
+    expect(empty).toEqual({ kind: 'number', v: new Float64Array(live.length), nulls: nullsOf(3) });
+  });
 });
