@@ -23,12 +23,20 @@ import {
   type Data,
   type DataType as ArrowType,
 } from 'apache-arrow';
-import { Compression, EnabledStatistics, readParquet, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
+import { createRequire } from 'node:module';
+import type { Compression as CompressionCode } from 'parquet-wasm';
+
 import type { IcebergColumn, Row, Value } from '../../catalog/index.js';
 import { firstNull, isValid, ParquetEncodeError, type PackedBatch, type PackedColumn } from './packed-batch.js';
 import { packRows } from './row-packer.js';
 
 export { ParquetEncodeError } from './packed-batch.js';
+
+// parquet-wasm's Node build is CommonJS: required, not imported, so Node does not lex its 100 KB
+// for named exports first (that lexer got hot enough to be optimized three times per encoder thread).
+const { Compression, EnabledStatistics, readParquet, Table: WasmTable, WriterPropertiesBuilder, writeParquet } = createRequire(import.meta.url)(
+  'parquet-wasm',
+) as typeof import('parquet-wasm');
 
 export type ParquetCompression = 'zstd' | 'snappy' | 'gzip' | 'none';
 
@@ -196,7 +204,7 @@ function buildColumn(c: Col): { type: ArrowType; data: Data } {
   }
 }
 
-const CODECS: Record<ParquetCompression, Compression> = {
+const CODECS: Record<ParquetCompression, CompressionCode> = {
   zstd: Compression.ZSTD,
   snappy: Compression.SNAPPY,
   gzip: Compression.GZIP,
