@@ -54,12 +54,15 @@ export class TapeWriter {
 
   /**
    * The tape so far, as a view of a buffer the writer gives up (transferable; not copied, so the
-   * view may be shorter than its ArrayBuffer). The writer starts a new buffer sized for a tape
-   * like this one (not smaller than the initial size).
+   * view may be shorter than its ArrayBuffer). The writer goes on in a buffer sized for a tape
+   * like this one (not smaller than the initial size): the first of `spares` that is large
+   * enough (taken out of the list: buffers of tapes read and handed back), else a new one.
    */
-  take(): Uint8Array {
+  take(spares?: ArrayBuffer[]): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.use(Buffer.allocUnsafeSlow(Math.max(this.initialBytes, this.pos + (this.pos >> 2))));
+    const want = Math.max(this.initialBytes, this.pos + (this.pos >> 2));
+    const k = spares === undefined ? -1 : spares.findIndex((b) => b.byteLength >= want);
+    this.use(k >= 0 ? Buffer.from(spares!.splice(k, 1)[0]!) : Buffer.allocUnsafeSlow(want));
     this.pos = 0;
     return out;
   }

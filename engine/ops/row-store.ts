@@ -135,12 +135,9 @@ export class RowStore {
   packColumns(): (PackedColumn | null)[] {
     const w = this.width;
     const n = this.live;
-    const out: (PackedColumn | null | undefined)[] = [];
+    const out: (PackedColumn | null | undefined)[] = this.numericColumns();
     const rest: number[] = [];
-    for (let c = 0; c < w; c++) {
-      out.push(this.numericColumn(c));
-      if (out[c] === undefined) rest.push(c);
-    }
+    for (let c = 0; c < w; c++) if (out[c] === undefined) rest.push(c);
     if (rest.length === 0) return out as PackedColumn[];
     // the other columns, value by value
     const cols = rest.map((c) => new ColumnPacker(n, this.objs[c] ?? null));
@@ -158,37 +155,53 @@ export class RowStore {
   }
 
   /**
-   * Column c packed as packColumns() does when it holds only NULLs and numbers, or only NULLs and
-   * safe-integer bigints (the usual case, copied in one tight pass); undefined otherwise.
+   * Every column packed as packColumns() does when it holds only NULLs and numbers, or only NULLs
+   * and safe-integer bigints (the usual case), else undefined: one tight pass over the pages (row
+   * by row, as they are laid out: a pass per column would read the store once per column).
    */
-  private numericColumn(c: number): PackedColumn | undefined {
+  private numericColumns(): (PackedColumn | undefined)[] {
     const w = this.width;
     const n = this.live;
-    const v = new Float64Array(n);
     const alive = this.alive;
-    let nulls: Uint8Array | undefined;
-    let tag = 0;
+    const vs: Float64Array[] = [];
+    for (let c = 0; c < w; c++) vs.push(new Float64Array(n));
+    const nulls: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(w).fill(undefined);
+    /** Per column: 0 no value yet, T_NUMBER or T_BIGINT, -1 anything else seen (not packed here). */
+    const kind = new Int32Array(w);
     let r = 0;
     for (let p = 0; p < this.nums.length && r < n; p++) {
       const tags = this.tags[p]!;
       const nums = this.nums[p]!;
       const base = p << PAGE_BITS;
       const end = Math.min(PAGE, this.top - base);
-      for (let j = 0, i = c; j < end; j++, i += w) {
+      for (let j = 0; j < end; j++) {
         if (alive[base + j] !== 1) continue;
-        const t = tags[i]!;
-        if (t === T_NULL) {
-          (nulls ??= new Uint8Array(n))[r++] = 1;
-          continue;
+        const at = j * w;
+        for (let c = 0; c < w; c++) {
+          const t = tags[at + c]!;
+          if (t === T_NULL) {
+            let z = nulls[c];
+            if (z === undefined) nulls[c] = z = new Uint8Array(n);
+            z[r] = 1;
+            continue;
+          }
+          const k = kind[c]!;
+          if (k !== t) {
+            if (k !== 0 || t === T_OTHER) {
+              kind[c] = -1;
+              continue;
+            }
+            kind[c] = t;
+          }
+          vs[c]![r] = nums[at + c]!;
         }
-        if (t !== tag) {
-          if (tag !== 0 || t === T_OTHER) return undefined;
-          tag = t;
-        }
-        v[r++] = nums[i]!;
+        r++;
       }
     }
-    return { kind: tag === T_BIGINT ? 'bigint' : 'number', v, nulls };
+    const out: (PackedColumn | undefined)[] = [];
+    for (let c = 0; c < w; c++)
+      out.push(kind[c] === -1 ? undefined : { kind: kind[c] === T_BIGINT ? 'bigint' : 'number', v: vs[c]!, nulls: nulls[c] });
+    return out;
   }
 
   /** Drop the row of a live slot (its slot stays unused until compact()). */

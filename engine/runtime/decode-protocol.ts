@@ -14,6 +14,15 @@ export interface DecodeConfig {
   readonly config: DecodeSources;
 }
 
+/**
+ * The buffer of a tape the runtime has read, handed back for the thread to write a later tape
+ * into: fresh buffers cost page faults on this thread and, once moved to the main thread, count
+ * there as new external memory, which triggers its full garbage collections.
+ */
+export interface DecodeRecycle {
+  readonly recycle: ArrayBuffer;
+}
+
 export interface DecodeRequest {
   readonly id: number;
   readonly source: number;

@@ -8,7 +8,7 @@ import { rawValuesToStrings } from '../connectors/raw-values.js';
 import type { RawValues, RecordBatch } from '../connectors/source.js';
 import { compiledScript } from '../core/compiled-script.js';
 import { EngineError } from '../core/errors.js';
-import { bufferTransferList, rawTransferList, type DecodeConfig, type DecodeReply, type DecodeRequest, type DecodeSources } from './decode-protocol.js';
+import { bufferTransferList, rawTransferList, type DecodeConfig, type DecodeRecycle, type DecodeReply, type DecodeRequest, type DecodeSources } from './decode-protocol.js';
 
 /** 'auto': use the thread for batches of at least AUTO_MIN_RECORDS records. */
 export type DecodeThreadMode = 'auto' | 'always' | 'never';
@@ -16,6 +16,8 @@ export type DecodeThreadMode = 'auto' | 'always' | 'never';
 const AUTO_MIN_RECORDS = 256;
 /** The same for unsplit lines, whose count is not known yet: at least this many bytes. */
 const AUTO_MIN_LINE_BYTES = 64 << 10;
+/** Smaller tape buffers are not worth a message back. */
+const RECYCLE_MIN_BYTES = 256 << 10;
 
 
 export function decodeThreadModeFromEnv(env: NodeJS.ProcessEnv = process.env): DecodeThreadMode {
@@ -114,6 +116,13 @@ export class DecodeThread {
       this.pending.set(id, { resolve, reject, batch });
       w.postMessage(req, lines !== undefined ? bufferTransferList(lines.bytes) : rawTransferList(raw));
     });
+  }
+
+  /** The runtime has read this tape (nothing refers to its bytes any more): the thread may write into it again. */
+  recycle(tape: Uint8Array): void {
+    const buf = tape.buffer;
+    if (this.worker === null || !(buf instanceof ArrayBuffer) || buf.byteLength < RECYCLE_MIN_BYTES) return;
+    this.worker.postMessage({ recycle: buf } satisfies DecodeRecycle, [buf]);
   }
 
   async close(): Promise<void> {

@@ -10,11 +10,14 @@ import { createDebeziumDecoder } from '../formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../formats/decoded-event.js';
 import { TapeWriter } from '../formats/event-tape.js';
 import { TOMBSTONE } from '../formats/event-verdict.js';
-import { rawTransferList, type DecodeConfig, type DecodeReply, type DecodeRequest } from './decode-protocol.js';
+import { rawTransferList, type DecodeConfig, type DecodeRecycle, type DecodeReply, type DecodeRequest } from './decode-protocol.js';
 
 /** Set by the DecodeConfig message, which precedes every request. */
 let decoders: Decoder[] = [];
 const tape = new TapeWriter(1 << 20);
+/** Buffers of tapes the runtime read and handed back (a few: about the batches in flight). */
+const spares: ArrayBuffer[] = [];
+const MAX_SPARES = 6;
 
 /** `skipped`: the values were split with the decoder's lineSkip (it matched their schema blocks). */
 function decodeRaw(decoder: Decoder, raw: RawValues, skipped: boolean): void {
@@ -57,7 +60,11 @@ function decodeLines(decoder: Decoder, lines: NonNullable<DecodeRequest['lines']
 
 const emit = (r: DecodeResult): void => tape.write(r);
 
-parentPort!.on('message', (msg: DecodeRequest | DecodeConfig) => {
+parentPort!.on('message', (msg: DecodeRequest | DecodeConfig | DecodeRecycle) => {
+  if ('recycle' in msg) {
+    if (spares.length < MAX_SPARES) spares.push(msg.recycle);
+    return;
+  }
   if ('config' in msg) {
     decoders = msg.config.map((s) => createDebeziumDecoder(s.def, s.used));
     return;
@@ -70,7 +77,7 @@ parentPort!.on('message', (msg: DecodeRequest | DecodeConfig) => {
     if (req.lines !== undefined) raw = decodeLines(decoder, req.lines);
     else if (raw !== undefined) decodeRaw(decoder, raw, false);
     else for (const v of req.values!) tape.write(v === null ? TOMBSTONE : decoder.decode(v));
-    const bytes = tape.take();
+    const bytes = tape.take(spares);
     reply = { id: req.id, tape: bytes, raw };
     parentPort!.postMessage(reply, [bytes.buffer as ArrayBuffer, ...rawTransferList(raw)]);
   } catch (e) {

@@ -286,6 +286,7 @@ export class PipelineRun {
           const decoded = head.decoded !== null ? await head.decoded : null;
           const batch = decoded !== null ? decoded.batch : head.batch;
           this.processBatch(s, batch, decoded !== null ? decoded.tape : null);
+          if (decoded !== null) this.decodeThread?.recycle(decoded.tape);
           if (batch.raw !== undefined) s.reader.recycle?.(batch.raw);
           s.done = head.positionsAfter ?? head.batch.positionsAfter!();
           progressed = true;

@@ -241,7 +241,9 @@ export class RowPacker {
       b.parts = undefined;
     }
     // The next batch likely has a similar size: start there instead of doubling up to it again.
-    this.nextCapacity = Math.min(MAX_INITIAL_CAPACITY, Math.max(MIN_CAPACITY, n));
+    // a quarter more than this batch held: the next one (staged at about the same count, plus what
+    // the batch that crossed it added) rarely grows, which would copy every column at twice the size
+    this.nextCapacity = Math.min(MAX_INITIAL_CAPACITY, Math.max(MIN_CAPACITY, n + (n >> 2)));
     this.capacity = 0;
     this.n = 0;
     this.chars = 0;

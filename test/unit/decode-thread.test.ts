@@ -101,7 +101,8 @@ describe('decode thread', () => {
         raw,
       );
       try {
-        for (const [src, def, lines] of [[0, ORDERS, orders], [1, WIDE, wide]] as const) {
+        // each tape is handed back once read: the later batches are written into those buffers
+        for (const [src, def, lines] of [[0, ORDERS, orders], [1, WIDE, wide], [0, ORDERS, orders]] as const) {
           const batch = batchOf(lines, raw);
           expect(thread.wants(batch)).toBe(true);
           const decoded = await thread.decode(src, batch);
@@ -110,6 +111,8 @@ describe('decode thread', () => {
           const want = lines.map((l) => (l === null ? TOMB : dec.decode(l)));
           expect(got).toEqual(want);
           expect(got.some((r) => r.kind === 'bad')).toBe(def === ORDERS);
+          thread.recycle(decoded.tape);
+          expect(decoded.tape.buffer.byteLength).toBe(0); // moved back to the thread
           if (raw) {
             expect(decoded.batch.raw?.bytes.length).toBe(batch.values.reduce((n, l) => n + Buffer.byteLength(l ?? '') + 1, 0));
             expect(rawValuesToStrings(decoded.batch.raw!)).toEqual(lines);
@@ -195,5 +198,22 @@ describe('decode tape', () => {
     // the writer starts afresh after take()
     w.write({ kind: 'tombstone' });
     expect(readAll(w.take())).toEqual([{ kind: 'tombstone' }]);
+  });
+
+  it('take() goes on in the first spare buffer large enough, taking it out of the list', () => {
+    const w = new TapeWriter(64);
+    const small = new ArrayBuffer(32);
+    const big = new ArrayBuffer(4096);
+    const spares = [small, big];
+    w.write({ kind: 'tombstone' });
+    w.take(spares); // the next tape goes into `big`
+    expect(spares).toEqual([small]);
+    const results: DecodeResult[] = [{ kind: 'event', op: 'c', before: null, after: [7n, 'seven'], beforeComplete: false }, { kind: 'tombstone' }];
+    for (const r of results) w.write(r);
+    const tape = w.take(spares);
+    expect(tape.buffer).toBe(big);
+    expect(readAll(tape)).toEqual(results);
+    expect(spares).toEqual([small]); // too small for the next tape (at least 64 bytes): a new buffer
+    expect(w.take(spares).buffer).not.toBe(small);
   });
 });
