@@ -17,6 +17,14 @@ export interface DecodedEvent {
   readonly after: Value[] | null;
   /** The before image holds every declared physical (non-METADATA) column. */
   readonly beforeComplete: boolean;
+  /**
+   * Optional, from decoders that have them for free (the decode tape): per column of `before` /
+   * `after`, the value of a BIGINT or DECIMAL bigint in the safe-integer range as that number,
+   * else NaN, so the key store need not convert. Scratch arrays of the decoder: valid only until
+   * it decodes the next event (the normalizer reads them within apply()).
+   */
+  readonly beforeNums?: Float64Array | null;
+  readonly afterNums?: Float64Array | null;
 }
 
 export interface Tombstone {

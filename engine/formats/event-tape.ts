@@ -210,11 +210,17 @@ export class TapeWriter {
   }
 }
 
-/** Reads decode results back, in order, with fresh row arrays (the normalizer may keep them). */
+/**
+ * Reads decode results back, in order, with fresh row arrays (the normalizer may keep them), and
+ * each int64 value in the safe-integer range also as a number in the event's beforeNums /
+ * afterNums (scratch arrays reused from one event to the next).
+ */
 export class TapeReader {
   private readonly buf: Buffer;
   private readonly view: DataView;
   private pos = 0;
+  private beforeNums = new Float64Array(8);
+  private afterNums = new Float64Array(8);
 
   constructor(tape: Uint8Array) {
     this.buf = Buffer.from(tape.buffer, tape.byteOffset, tape.byteLength);
@@ -236,16 +242,46 @@ export class TapeReader {
     if (kind !== K_EVENT) throw new Error(`corrupt decode tape: record kind ${String(kind)} at byte ${this.pos - 1}`);
     const op = OPS[buf[this.pos++]!]!;
     const flags = buf[this.pos++]!;
-    const before = (flags & F_BEFORE) !== 0 ? this.row() : null;
-    const after = (flags & F_AFTER) !== 0 ? this.row() : null;
-    return { kind: 'event', op, before, after, beforeComplete: (flags & F_COMPLETE) !== 0 };
+    let before: Value[] | null = null;
+    let after: Value[] | null = null;
+    if ((flags & F_BEFORE) !== 0) {
+      if (this.beforeNums.length < this.width()) this.beforeNums = new Float64Array(this.width());
+      before = this.row(this.beforeNums);
+    }
+    if ((flags & F_AFTER) !== 0) {
+      if (this.afterNums.length < this.width()) this.afterNums = new Float64Array(this.width());
+      after = this.row(this.afterNums);
+    }
+    return {
+      kind: 'event',
+      op,
+      before,
+      after,
+      beforeComplete: (flags & F_COMPLETE) !== 0,
+      beforeNums: before !== null ? this.beforeNums : null,
+      afterNums: after !== null ? this.afterNums : null,
+    };
   }
 
-  private row(): Value[] {
+  /** The width of the row image at pos. */
+  private width(): number {
+    return this.view.getUint16(this.pos, true);
+  }
+
+  private row(nums: Float64Array): Value[] {
     const n = this.view.getUint16(this.pos, true);
     this.pos += 2;
     const row = new Array<Value>(n);
-    for (let i = 0; i < n; i++) row[i] = this.value();
+    const view = this.view;
+    for (let i = 0; i < n; i++) {
+      if (this.buf[this.pos] === T_INT64) {
+        // also as a number when safe: high word sign-extends a 21-bit value (|v| < 2^53)
+        const hi = view.getInt32(this.pos + 5, true);
+        const x = hi * 4294967296 + view.getUint32(this.pos + 1, true);
+        nums[i] = hi >= -2097152 && hi < 2097152 && Number.isSafeInteger(x) ? x : Number.NaN;
+      } else nums[i] = Number.NaN;
+      row[i] = this.value();
+    }
     return row;
   }
 

@@ -111,8 +111,11 @@ export class ChangelogNormalizer {
     this.out.watermark(time);
   }
 
-  private key(row: Row): GroupKey {
-    return this.keyCol >= 0 ? singleKey(row[this.keyCol] ?? null) : keyOfColumns(row, this.config.primaryKey);
+  /** `nums`: the image's numbers (DecodedEvent.afterNums): a safe BIGINT key is its number there. */
+  private key(row: Row, nums?: Float64Array | null): GroupKey {
+    if (this.keyCol < 0) return keyOfColumns(row, this.config.primaryKey);
+    const n = nums != null ? nums[this.keyCol]! : Number.NaN;
+    return n === n ? n : singleKey(row[this.keyCol] ?? null);
   }
 
   private hasKey(row: Row): boolean {
@@ -125,24 +128,25 @@ export class ChangelogNormalizer {
     const store = this.byKey;
     const before = ev.before;
     const after = ev.after;
+    const nums = ev.afterNums;
     switch (ev.op) {
       case 'c':
       case 'r': {
         if (after === null) return deadLetter(`'${ev.op}' event without an 'after' image`);
-        const k = this.key(after);
+        const k = this.key(after, nums);
         const slot = store.slot(k);
         if (slot >= 0) {
           out.change(store.read(slot), -1);
-          store.write(slot, after);
-        } else store.add(k, after);
+          store.write(slot, after, nums);
+        } else store.add(k, after, nums);
         out.change(after, 1);
         return OK;
       }
       case 'u': {
         if (after === null) return deadLetter(`'u' event without an 'after' image`);
         // The old key comes from `before` when it carries the key (a primary key change).
-        const kAfter = this.key(after);
-        const k = before !== null && this.hasKey(before) ? this.key(before) : kAfter;
+        const kAfter = this.key(after, nums);
+        const k = before !== null && this.hasKey(before) ? this.key(before, ev.beforeNums) : kAfter;
         const slot = store.slot(k);
         if (slot >= 0) out.change(store.read(slot), -1);
         else if (before !== null && ev.beforeComplete) out.change(before, -1);
@@ -157,13 +161,13 @@ export class ChangelogNormalizer {
           return OK;
         }
         out.change(after, 1);
-        if (slot >= 0) store.write(slot, after);
-        else store.add(k, after);
+        if (slot >= 0) store.write(slot, after, nums);
+        else store.add(k, after, nums);
         return OK;
       }
       case 'd': {
         if (before === null) return deadLetter(`'d' event without a 'before' image`);
-        const k = this.key(before);
+        const k = this.key(before, ev.beforeNums);
         const slot = store.slot(k);
         if (slot >= 0) {
           out.change(store.read(slot), -1);

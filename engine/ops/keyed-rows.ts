@@ -36,14 +36,14 @@ export class KeyedRows {
     return this.rows.read(slot);
   }
 
-  /** Replace the row in `slot` (a key's row keeps its place in the order). */
-  write(slot: number, row: Row): void {
-    this.rows.write(slot, row);
+  /** Replace the row in `slot` (a key's row keeps its place in the order); `nums`: see RowStore.write. */
+  write(slot: number, row: Row, nums?: Float64Array | null): void {
+    this.rows.write(slot, row, nums);
   }
 
   /** Store `row` as the row of key `k`, which has none: after every other. */
-  add(k: GroupKey, row: Row): void {
-    this.index.set(k, this.rows.add(row));
+  add(k: GroupKey, row: Row, nums?: Float64Array | null): void {
+    this.index.set(k, this.rows.add(row, nums));
   }
 
   /** Store `row` as key `k`'s row: in place when `k` has one, else after every other. */

@@ -55,18 +55,21 @@ export class RowStore {
   }
 
   /** Store `row` in a new slot after every other; returns the slot. */
-  add(row: Row): number {
+  add(row: Row, known?: Float64Array | null): number {
     const slot = this.top;
     if ((slot & PAGE_MASK) === 0 && slot >>> PAGE_BITS === this.nums.length) this.addPage();
     this.top++;
     this.alive[slot] = 1;
     this.live++;
-    this.write(slot, row);
+    this.write(slot, row, known);
     return slot;
   }
 
-  /** Overwrite the row of a live slot (it keeps its place in the order). */
-  write(slot: number, row: Row): void {
+  /**
+   * Overwrite the row of a live slot (it keeps its place in the order). `known[c]`, when given and
+   * not NaN, is row[c] (a bigint) as a number already (DecodedEvent.afterNums): no conversion.
+   */
+  write(slot: number, row: Row, known?: Float64Array | null): void {
     const w = this.width;
     const tags = this.tags[slot >>> PAGE_BITS]!;
     const nums = this.nums[slot >>> PAGE_BITS]!;
@@ -81,7 +84,8 @@ export class RowStore {
         tags[i] = T_NUMBER;
         nums[i] = v;
       } else if (typeof v === 'bigint') {
-        const n = Number(v);
+        const k = known != null ? known[c]! : Number.NaN;
+        const n = k === k ? k : Number(v);
         if (Number.isSafeInteger(n)) {
           tags[i] = T_BIGINT;
           nums[i] = n;

@@ -11,6 +11,7 @@ import { FileSourceReader } from '../../engine/connectors/file-source.js';
 import { rawValuesToStrings } from '../../engine/connectors/raw-values.js';
 import type { RawValues, RecordBatch } from '../../engine/connectors/source.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
+import type { Value } from '../../engine/core/value.js';
 import type { DecodeResult } from '../../engine/formats/decoded-event.js';
 import { TapeReader, TapeWriter } from '../../engine/formats/event-tape.js';
 import type { DecodeSources } from '../../engine/runtime/decode-protocol.js';
@@ -55,11 +56,40 @@ function batchOf(lines: readonly (string | null)[], raw: boolean): RecordBatch {
   };
 }
 
+/**
+ * The results on a tape, as decoders return them: each event's beforeNums / afterNums (scratch,
+ * overwritten by the next event) are checked here, against the image, and left out.
+ */
 function readAll(tape: Uint8Array): DecodeResult[] {
   const r = new TapeReader(tape);
   const out: DecodeResult[] = [];
-  while (!r.done) out.push(r.next());
+  while (!r.done) {
+    const res = r.next();
+    if (res.kind !== 'event') {
+      out.push(res);
+      continue;
+    }
+    const { beforeNums, afterNums, ...rest } = res;
+    checkNums(res.before, beforeNums);
+    checkNums(res.after, afterNums);
+    out.push(rest);
+  }
   return out;
+}
+
+/** nums[c] is row[c] as a number when it is a bigint in the safe-integer range, else NaN. */
+function checkNums(row: readonly Value[] | null, nums: Float64Array | null | undefined): void {
+  if (row === null) {
+    expect(nums).toBeNull();
+    return;
+  }
+  expect(nums).toBeInstanceOf(Float64Array);
+  for (let c = 0; c < row.length; c++) {
+    const v = row[c];
+    const safe = typeof v === 'bigint' && v >= -BigInt(Number.MAX_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER);
+    if (safe) expect(nums![c]).toBe(Number(v));
+    else expect(nums![c]).toBeNaN();
+  }
 }
 
 const TOMB: DecodeResult = { kind: 'tombstone' };
@@ -186,6 +216,8 @@ describe('decode tape', () => {
     const results: DecodeResult[] = [
       { kind: 'event', op: 'u', before: [1n, null, true, false, 1.25, 'é☃', new Uint8Array([0, 255]), 10n ** 30n, -(2n ** 63n)], after: [2n, 'x', null, null, Number.NaN, '', new Uint8Array(0), -(10n ** 25n), 2n ** 63n - 1n], beforeComplete: true },
       { kind: 'event', op: 'c', before: null, after: [], beforeComplete: false },
+      // the edges of the safe-integer range (afterNums: numbers inside, NaN outside) and of the high word
+      { kind: 'event', op: 'r', before: null, after: [2n ** 53n - 1n, -(2n ** 53n - 1n), 2n ** 53n, -(2n ** 53n), 0n, -1n, 2n ** 32n, -(2n ** 32n) - 1n, 7.5], beforeComplete: false },
       { kind: 'event', op: 't', before: null, after: null, beforeComplete: false },
       { kind: 'tombstone' },
       { kind: 'bad', reason: 'unknown-op', message: 'unknown op "m" (logical decoding message) ✓' },
