@@ -1,7 +1,7 @@
 // Finds the CLI's code: the esbuild bundles dist/engine/cli/check-command.bundle.cjs (`check`) and
 // commands.bundle.cjs (run, explain, query, tables), written by `npm run build` after tsc; one
 // file each, loaded through the V8 code cache: `check` starts ~2x faster than from its ~50 ES
-// modules, `run` ~0.25 s sooner than from its ~120. A bundle missing, older than tsc's output of
+// modules, `run` ~0.2 s sooner than from its ~140. A bundle missing, older than tsc's output of
 // this file, or disabled (STREAMFORGE_NO_BUNDLE=1) falls back to the ES modules tsc emitted, which
 // behave the same.
 import { statSync } from 'node:fs';
