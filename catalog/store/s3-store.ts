@@ -3,17 +3,22 @@
 // uploads; transient failures are retried with jittered backoff. Never prints credentials.
 import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { ObjectStoreError, type ObjectStore } from './object-store.js';
 import { RetriesExhaustedError, withRetry } from './retry.js';
 import { describeS3Config, endpointLabel, resolveS3Config, type S3Config, type S3StoreOptions } from './s3-config.js';
 
 type Sdk = typeof import('@aws-sdk/client-s3');
 let sdkModule: Promise<Sdk> | undefined;
-/** The SDK is loaded on first use, so importing the catalog costs nothing for local warehouses. */
+/**
+ * The SDK is loaded on first use, so importing the catalog costs nothing for local warehouses.
+ * Required (its CommonJS build), not import()ed: the CLI bundle runs as a vm.Script (for the V8
+ * code cache), where import() needs an experimental Node option.
+ */
 function loadSdk(): Promise<Sdk> {
   // The project targets Node 20; the SDK would print a Node-22 notice on every start.
   process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
-  return (sdkModule ??= import('@aws-sdk/client-s3'));
+  return (sdkModule ??= Promise.resolve().then(() => createRequire(import.meta.url)('@aws-sdk/client-s3') as Sdk));
 }
 
 const MAX_PARTS = 10_000;
