@@ -51,7 +51,6 @@ export type KafkaReply =
   | { readonly kind: 'error'; readonly id: number; readonly error: WorkerError }
   | { readonly kind: 'retry'; readonly what: string; readonly error: WorkerError };
 
-
 /** Whether a Kafka client thread can be started (its compiled script exists). */
 export function kafkaThreadAvailable(): boolean {
   return compiledScript('connectors/kafka-fetch-worker.js') !== null;

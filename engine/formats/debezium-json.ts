@@ -22,7 +22,6 @@ import { MetadataPaths } from './metadata-paths.js';
 import { RowImageReader } from './row-image.js';
 import { declaredPlan, SchemaCache, type SchemaEntry } from './schema-block.js';
 
-
 const MALFORMED = Symbol('malformed');
 /** decodeBatch copies and walks this much text at a time: it stays in the CPU cache, and its string
  *  is a young-generation object (a string over ~128 KB goes to the large-object space: ~4x slower). */

@@ -244,14 +244,8 @@ export class TapeReader {
     const flags = buf[this.pos++]!;
     let before: Value[] | null = null;
     let after: Value[] | null = null;
-    if ((flags & F_BEFORE) !== 0) {
-      if (this.beforeNums.length < this.width()) this.beforeNums = new Float64Array(this.width());
-      before = this.row(this.beforeNums);
-    }
-    if ((flags & F_AFTER) !== 0) {
-      if (this.afterNums.length < this.width()) this.afterNums = new Float64Array(this.width());
-      after = this.row(this.afterNums);
-    }
+    if ((flags & F_BEFORE) !== 0) before = this.row(false);
+    if ((flags & F_AFTER) !== 0) after = this.row(true);
     return {
       kind: 'event',
       op,
@@ -263,24 +257,30 @@ export class TapeReader {
     };
   }
 
-  /** The width of the row image at pos. */
-  private width(): number {
-    return this.view.getUint16(this.pos, true);
-  }
-
-  private row(nums: Float64Array): Value[] {
-    const n = this.view.getUint16(this.pos, true);
-    this.pos += 2;
-    const row = new Array<Value>(n);
+  /** A row image, its int64 values also as numbers in afterNums (or beforeNums) when safe, else NaN. */
+  private row(isAfter: boolean): Value[] {
     const view = this.view;
+    const buf = this.buf;
+    const n = view.getUint16(this.pos, true);
+    this.pos += 2;
+    let nums = isAfter ? this.afterNums : this.beforeNums;
+    if (nums.length < n) {
+      nums = new Float64Array(n);
+      if (isAfter) this.afterNums = nums;
+      else this.beforeNums = nums;
+    }
+    const row = new Array<Value>(n);
     for (let i = 0; i < n; i++) {
-      if (this.buf[this.pos] === T_INT64) {
-        // also as a number when safe: high word sign-extends a 21-bit value (|v| < 2^53)
-        const hi = view.getInt32(this.pos + 5, true);
-        const x = hi * 4294967296 + view.getUint32(this.pos + 1, true);
-        nums[i] = hi >= -2097152 && hi < 2097152 && Number.isSafeInteger(x) ? x : Number.NaN;
-      } else nums[i] = Number.NaN;
-      row[i] = this.value();
+      if (buf[this.pos] === T_INT64) {
+        const at = this.pos + 1;
+        const x = view.getInt32(at + 4, true) * 4294967296 + view.getUint32(at, true); // exact when safe
+        nums[i] = Number.isSafeInteger(x) ? x : Number.NaN;
+        row[i] = view.getBigInt64(at, true);
+        this.pos = at + 8;
+      } else {
+        nums[i] = Number.NaN;
+        row[i] = this.value();
+      }
     }
     return row;
   }

@@ -38,15 +38,12 @@ export type DecodeReply =
   | { readonly id: number; readonly tape: Uint8Array; readonly raw?: RawValues; readonly error?: undefined }
   | { readonly id: number; readonly error: string; readonly raw?: RawValues; readonly tape?: undefined };
 
-/**
- * The buffers of raw values moved (not copied) between the threads. Shared memory (the file
- * source's chunks) is not moved: both threads see it, and only a small handle crosses.
- */
+/** The buffers of raw values, moved (not copied) between the threads. */
 export function rawTransferList(raw: RawValues | undefined): ArrayBuffer[] {
   return raw === undefined ? [] : bufferTransferList(raw.bytes, raw.starts, raw.ends);
 }
 
-/** The (not shared) buffers under these views, each once. */
+/** The buffers under these views, each once (a SharedArrayBuffer is not transferable: left out). */
 export function bufferTransferList(...views: ArrayBufferView[]): ArrayBuffer[] {
   const list: ArrayBuffer[] = [];
   for (const v of views) if (v.buffer instanceof ArrayBuffer && !list.includes(v.buffer)) list.push(v.buffer);

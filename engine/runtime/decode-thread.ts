@@ -19,7 +19,6 @@ const AUTO_MIN_LINE_BYTES = 64 << 10;
 /** Smaller tape buffers are not worth a message back. */
 const RECYCLE_MIN_BYTES = 256 << 10;
 
-
 export function decodeThreadModeFromEnv(env: NodeJS.ProcessEnv = process.env): DecodeThreadMode {
   const v = (env['STREAMFORGE_DECODE_THREAD'] ?? '').toLowerCase();
   return v === 'always' || v === '1' || v === 'on' ? 'always' : v === 'never' || v === '0' || v === 'off' ? 'never' : 'auto';
