@@ -9,22 +9,11 @@ import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { DecodeResult, Decoder } from '../../engine/formats/decoded-event.js';
 import { JsonWalker, jsonWalker } from '../../engine/formats/json-walker.js';
 import { generateOrders, generatePageViews, mulberry32 } from '../../examples/ecommerce/generate.js';
-import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
+import { ORDERS_WITH_TX, PAGE_VIEWS, sourceDef } from '../harness/source-defs.js';
 
 const source = sourceDef;
 
-const ORDERS = source('orders', [
-  ...ORDERS_COLUMNS,
-  { name: 'tx', type: T.varchar, nullable: true, metadata: 'transaction.id' },
-  { name: 'ts', type: T.timestamp(6), nullable: true, metadata: 'ts_us' },
-]);
-const PAGE_VIEWS = source('page_views', [
-  { name: 'id', type: T.bigint, nullable: false },
-  { name: 'user_id', type: T.int, nullable: true },
-  { name: 'url', type: T.varchar, nullable: true },
-  { name: 'viewed_at', type: T.timestamp(6), nullable: true },
-  { name: 'table', type: T.varchar, nullable: true, metadata: 'source.table' },
-]);
+const ORDERS = ORDERS_WITH_TX;
 /** Every kind of column, for the odd envelopes (names include a case variant). */
 const WIDE = source('wide', [
   { name: 'id', type: T.bigint, nullable: false },

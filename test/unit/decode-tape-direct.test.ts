@@ -11,25 +11,14 @@ import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { Decoder } from '../../engine/formats/decoded-event.js';
 import { TapeReader, TapeWriter } from '../../engine/formats/event-tape.js';
 import { decimalBase64, generateOrders, generatePageViews, mulberry32 } from '../../examples/ecommerce/generate.js';
-import { ORDERS_COLUMNS, sourceDef } from '../harness/source-defs.js';
+import { ORDERS_WITH_TX, PAGE_VIEWS, sourceDef } from '../harness/source-defs.js';
 import { fileOf } from '../harness/jsonl-file.js';
 
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const ORDERS = sourceDef('orders', [
-  ...ORDERS_COLUMNS,
-  { name: 'tx', type: T.varchar, nullable: true, metadata: 'transaction.id' },
-  { name: 'ts', type: T.timestamp(6), nullable: true, metadata: 'ts_us' },
-]);
-const PAGE_VIEWS = sourceDef('page_views', [
-  { name: 'id', type: T.bigint, nullable: false },
-  { name: 'user_id', type: T.int, nullable: true },
-  { name: 'url', type: T.varchar, nullable: true },
-  { name: 'viewed_at', type: T.timestamp(6), nullable: true },
-  { name: 'table', type: T.varchar, nullable: true, metadata: 'source.table' },
-]);
+const ORDERS = ORDERS_WITH_TX;
 
 /** Every column type; each physical column gets JSON value texts of many forms (good and bad). */
 const TYPED: readonly (readonly [SourceColumn, readonly string[]])[] = [
