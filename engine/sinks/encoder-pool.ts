@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { EncodedFile, EncodeJob } from './data-file-encode.js';
 import { ParquetEncodeError, transferList } from './packed-batch.js';
+import { preferBundle } from '../core/compiled-script.js';
 import type { EncodeRequest, WorkerFailure, WorkerReply } from './parquet-worker.js';
 
 export interface DataFileEncoder {
@@ -69,7 +70,7 @@ export class WorkerEncoder implements DataFileEncoder {
   start(): void {
     if (this.state !== 'idle') return;
     // '../sinks/': also right from the CLI bundle in dist/engine/cli/
-    const url = this.o.workerUrl ?? new URL('../sinks/parquet-worker.js', import.meta.url);
+    const url = this.o.workerUrl ?? preferBundle(new URL('../sinks/parquet-worker.js', import.meta.url));
     if (url.protocol === 'file:' && !existsSync(fileURLToPath(url))) return this.useInThread(`worker script ${url.href} not found`);
     let w: Worker;
     try {

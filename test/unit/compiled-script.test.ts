@@ -1,11 +1,13 @@
 // The CLI bundles as built: worker scripts are found from dist/ both by tsc's output and by the
-// bundle (one folder down from engine/ too), and no bundle calls import() (it runs as a vm.Script
-// for the V8 code cache, where import() throws without an experimental Node option: the S3 SDK is
-// required instead). Needs the build (`npm test`'s pretest).
-import { existsSync, readFileSync } from 'node:fs';
+// bundle (one folder down from engine/ too), each as its own bundle when that is fresh; no CLI
+// bundle calls import() (it runs as a vm.Script for the V8 code cache, where import() throws
+// without an experimental Node option: the S3 SDK is required instead). Needs the build (`npm
+// test`'s pretest).
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { compiledScript } from '../../engine/core/compiled-script.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { compiledScript, preferBundle } from '../../engine/core/compiled-script.js';
 
 const WORKERS = ['runtime/decode-worker.js', 'connectors/kafka-fetch-worker.js', 'sinks/parquet-worker.js'];
 
@@ -14,7 +16,8 @@ describe('compiled worker scripts', () => {
     for (const w of WORKERS) {
       const url = compiledScript(w);
       expect(url, w).not.toBeNull();
-      expect(fileURLToPath(url!)).toMatch(new RegExp(`dist/engine/${w.replace('.', '\\.')}$`));
+      // the worker's own bundle, which `npm run build` writes after tsc's output
+      expect(fileURLToPath(url!)).toMatch(new RegExp(`dist/engine/${w.replace('.js', '\\.bundle\\.cjs')}$`));
     }
     expect(compiledScript('runtime/no-such-worker.js')).toBeNull();
   });
@@ -34,5 +37,31 @@ describe('compiled worker scripts', () => {
       const text = readFileSync(fileURLToPath(new URL(`../../dist/engine/cli/${name}`, import.meta.url)), 'utf8');
       expect(text.match(/\bimport\(\s*["'`@\w]/g) ?? [], name).toEqual([]);
     }
+  });
+
+  describe('preferBundle', () => {
+    let dir = '';
+    afterEach(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+      delete process.env['STREAMFORGE_NO_BUNDLE'];
+    });
+
+    it('takes a bundle at least as new as the script, else the script', () => {
+      dir = mkdtempSync(path.resolve('test/.tmp', 'bundle-'));
+      const src = fileURLToPath(new URL('../../dist/engine/runtime/decode-worker.js', import.meta.url));
+      const js = path.join(dir, 'w.js');
+      const bundle = path.join(dir, 'w.bundle.cjs');
+      copyFileSync(src, js);
+      expect(fileURLToPath(preferBundle(pathToFileURL(js)))).toBe(js); // no bundle
+      copyFileSync(src, bundle);
+      utimesSync(js, 1000, 1000);
+      utimesSync(bundle, 2000, 2000);
+      expect(fileURLToPath(preferBundle(pathToFileURL(js)))).toBe(bundle);
+      utimesSync(bundle, 500, 500); // left over from an older build
+      expect(fileURLToPath(preferBundle(pathToFileURL(js)))).toBe(js);
+      utimesSync(bundle, 2000, 2000);
+      process.env['STREAMFORGE_NO_BUNDLE'] = '1';
+      expect(fileURLToPath(preferBundle(pathToFileURL(js)))).toBe(js);
+    });
   });
 });

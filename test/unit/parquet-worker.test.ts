@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compiledScript } from '../../engine/core/compiled-script.js';
 import { readCheckpoint } from '../../engine/state/checkpoint.js';
 import { loadTable } from '../../catalog/iceberg/table.js';
 import { FsStore } from '../../catalog/store/fs-store.js';
@@ -64,16 +65,28 @@ function job(n: number, partitioned = true): EncodeJob {
   return { schema: ICE, spec, batch: packRows(ICE.columns, rows(n)), maxRowsPerFile: 100, compression: 'snappy' };
 }
 
+/** Encodes job(n) through the worker at `url` and in-thread, expects the same files; returns the worker's. */
+async function encodeBothWays(url: URL, n: number) {
+  const w = track(new WorkerEncoder({ workerUrl: url }));
+  const viaWorker = await w.encode(job(n));
+  expect(w.usesWorker).toBe(true);
+  const local = encodeDataFiles(job(n));
+  expect(viaWorker.map((f) => [f.partition, f.partitionPath, f.recordCount, f.stats])).toEqual(
+    local.map((f) => [f.partition, f.partitionPath, f.recordCount, f.stats]),
+  );
+  expect(viaWorker.map((f) => decodeParquet(f.bytes))).toEqual(local.map((f) => decodeParquet(f.bytes)));
+  return viaWorker;
+}
+
 describe('WorkerEncoder', () => {
+  it("runs the build's bundle of the encoder (apache-arrow inside it, parquet-wasm beside it) like in-thread", async () => {
+    const url = compiledScript('sinks/parquet-worker.js');
+    expect(url?.pathname).toMatch(/dist\/engine\/sinks\/parquet-worker\.bundle\.cjs$/);
+    await encodeBothWays(url!, 500);
+  });
+
   it('produces the same files and metrics as encoding in-thread', async () => {
-    const w = track(new WorkerEncoder({ workerUrl }));
-    const viaWorker = await w.encode(job(1000));
-    expect(w.usesWorker).toBe(true);
-    const local = encodeDataFiles(job(1000));
-    expect(viaWorker.map((f) => [f.partition, f.partitionPath, f.recordCount, f.stats])).toEqual(
-      local.map((f) => [f.partition, f.partitionPath, f.recordCount, f.stats]),
-    );
-    expect(viaWorker.map((f) => decodeParquet(f.bytes).rows)).toEqual(local.map((f) => decodeParquet(f.bytes).rows));
+    const viaWorker = await encodeBothWays(workerUrl, 1000);
     // one group per day (first seen first), split into files of at most 100 rows
     const days = new Map<Value, number>();
     for (const r of rows(1000)) days.set(r[1]!, (days.get(r[1]!) ?? 0) + 1);
