@@ -47,7 +47,7 @@ export class FsStore implements ObjectStore {
     }
   }
 
-  async put(key: string, data: Uint8Array): Promise<void> {
+  async put(key: string, data: Uint8Array | readonly Uint8Array[]): Promise<void> {
     const file = this.filePath(key);
     const tmp = await this.writeTemp(key, file, data);
     try {
@@ -108,7 +108,8 @@ export class FsStore implements ObjectStore {
     }
   }
 
-  private async writeTemp(key: string, file: string, data: Uint8Array): Promise<string> {
+  /** Parts are written one by one (writeFile takes an iterable of chunks): never joined in memory. */
+  private async writeTemp(key: string, file: string, data: Uint8Array | readonly Uint8Array[]): Promise<string> {
     const dir = path.dirname(file);
     const tmp = path.join(dir, `.${path.basename(file)}.tmp-${randomBytes(8).toString('hex')}`);
     try {

@@ -9,8 +9,11 @@ export interface ObjectStore {
   uri(key: string): string;
   /** The object's bytes, or undefined when it does not exist. */
   get(key: string): Promise<Uint8Array | undefined>;
-  /** Create or replace. */
-  put(key: string, data: Uint8Array): Promise<void>;
+  /**
+   * Create or replace with `data`, or with its parts one after the other (a store writes those
+   * without joining them first where it can: a checkpoint's typed arrays are tens of MB).
+   */
+  put(key: string, data: Uint8Array | readonly Uint8Array[]): Promise<void>;
   /** Atomic create-if-absent: true when this call created it, false when it already existed. */
   putIfAbsent(key: string, data: Uint8Array): Promise<boolean>;
   /** Keys (relative to the root) that start with `prefix`, in lexicographic order. */

@@ -133,7 +133,8 @@ export class S3Store implements ObjectStore {
     });
   }
 
-  async put(key: string, data: Uint8Array): Promise<void> {
+  async put(key: string, parts: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    const data = parts instanceof Uint8Array ? parts : Buffer.concat(parts);
     const Key = this.objectKey(key);
     if (data.length > this.#config.partSize) return this.#putMultipart(key, Key, data);
     const { sdk, client } = await this.#sdk();

@@ -12,6 +12,7 @@ import type { GroupKey } from '../state/group-key.js';
 import { keyOfColumns, singleKey } from '../state/group-key.js';
 import type { RowsJson } from '../state/row-codec.js';
 import { decodeRows, encodeRows } from '../state/row-codec.js';
+import type { RowPages } from '../state/row-store.js';
 import { KeyedRows } from './keyed-rows.js';
 import type { OperatorContext, Output } from './operator.js';
 
@@ -41,7 +42,8 @@ export interface ChangelogCounters {
 }
 
 type Snapshot =
-  | { readonly mode: 'keyed'; readonly rows: RowsJson }
+  /** RowPages since the store's pages are checkpointed as they are; packed rows before. */
+  | { readonly mode: 'keyed'; readonly rows: RowsJson | RowPages }
   | { readonly mode: 'multiset'; readonly rows: RowsJson }
   | { readonly mode: 'append' };
 
@@ -263,7 +265,7 @@ export class ChangelogNormalizer {
     }
   }
 
-  /** Key store as column-major arrays (compact for millions of keys). Counters are metrics, not state. */
+  /** Key store as its typed-array pages, multiset rows packed by column. Counters are metrics, not state. */
   snapshot(): unknown {
     const width = this.config.columns;
     switch (this.mode) {

@@ -1,22 +1,22 @@
 // KeyedRows: the upsert normalizer's store, primary key -> the last row of that key, in first-insert
 // order (a key's row replaced in place keeps its place; a deleted key re-inserted goes last). Keys in
 // a KeyTable, rows packed in a RowStore, so millions of keys keep (almost) nothing on the heap.
-// Checkpoints go column by column between the store and row-codec's packed rows, without a row
-// per key. Pure data structure; no I/O.
+// Checkpoints hold the store's pages as they are (RowPages); older ones, packed rows column by
+// column, still restore. Pure data structure; no I/O.
 import type { Row, Value } from '../core/value.js';
 import type { GroupKey } from '../state/group-key.js';
 import type { PackedRowsColumn, RowsJson } from '../state/row-codec.js';
-import { PackedRows, decodeRows, encodeRows, packedRowsFromColumns } from '../state/row-codec.js';
+import { PackedRows, decodeRows } from '../state/row-codec.js';
 import { valueFromJson } from '../core/value.js';
 import { KeyTable } from './key-table.js';
-import { RowStore } from './row-store.js';
+import { RowPages, RowStore } from '../state/row-store.js';
 
 /** Dead slots are reclaimed once there are more of them than live ones (and at least this many). */
 const COMPACT_MIN = 4096;
 
 export class KeyedRows {
   private readonly index = new KeyTable({ dense: true });
-  private readonly rows: RowStore;
+  private rows: RowStore;
 
   constructor(readonly width: number) {
     this.rows = new RowStore(width);
@@ -73,39 +73,20 @@ export class KeyedRows {
     this.rows.clear();
   }
 
-  /** The rows in order, for a checkpoint: packed straight from the store's columns when they allow. */
-  toRowsJson(): RowsJson {
-    const store = this.rows;
-    const packed = store.packColumns();
-    const cols: PackedRowsColumn[] = [];
-    for (const p of packed) {
-      if (p === null) {
-        const rows: Row[] = [];
-        this.forEach((r) => rows.push(r));
-        return encodeRows(rows, this.width);
-      }
-      const nulls = p.nulls === undefined ? {} : { nulls: p.nulls };
-      switch (p.kind) {
-        case 'number':
-          cols.push({ t: 'F', v: p.v, ...nulls });
-          break;
-        case 'bigint':
-          cols.push({ t: 'I', v: p.v, ...nulls });
-          break;
-        case 'boolean':
-          cols.push({ t: 'B', v: p.v, ...nulls });
-          break;
-        case 'string':
-          cols.push({ t: 'S', text: p.text, ends: p.ends, ...nulls });
-          break;
-      }
-    }
-    return packedRowsFromColumns(store.size, cols);
+  /** The rows in order, for a checkpoint: the store's pages as they are (no pass over the rows). */
+  toRowsJson(): RowPages {
+    return this.rows.pages();
   }
 
   /** Replace the contents by checkpointed rows (in order); `keyOf` gives each row's key. */
-  fromRowsJson(json: RowsJson, keyOf: (row: Row) => GroupKey): void {
+  fromRowsJson(json: RowsJson | RowPages, keyOf: (row: Row) => GroupKey): void {
     this.clear();
+    if (json instanceof RowPages) {
+      // the store as it was (same slots, so the same order); only the key index is rebuilt
+      const rows = (this.rows = RowStore.fromPages(json));
+      for (let slot = 0; slot < rows.end; slot++) if (rows.isLive(slot)) this.index.set(keyOf(rows.read(slot)), slot);
+      return;
+    }
     if (!(json instanceof PackedRows)) {
       for (const r of decodeRows(json)) this.put(keyOf(r), r);
       return;

@@ -8,7 +8,9 @@ import { endianness } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import type { ObjectStore } from '../../catalog/store/object-store.js';
 import type { Positions } from '../connectors/source.js';
-import { reviveBlobs, stringifyWithBlobs, type BlobSink } from './row-codec.js';
+import { reviveBlobs, stringifyWithBlobs, type BlobSink } from './blobs.js';
+import { PACKED_ROWS_KEY, PackedRows } from './row-codec.js';
+import { ROW_PAGES_KEY, RowPages } from './row-store.js';
 
 export interface CheckpointData {
   /** Layout of this data (positions + operators), whatever the file format. */
@@ -37,8 +39,15 @@ export function checkpointPrefix(tableKey: string): string {
 
 const pad8 = (n: number): number => (n + 7) & ~7;
 
-/** The binary container of `data`. */
-export function encodeCheckpoint(data: CheckpointData): Uint8Array {
+/** Zero bytes that pad blobs to multiples of 8. */
+const PAD = new Uint8Array(8);
+
+/**
+ * The binary container of `data` as its parts in order: the prefix and header, then each blob
+ * (the operators' typed arrays themselves, not copies) and its padding. They must be written
+ * before any of those arrays changes.
+ */
+export function encodeCheckpointParts(data: CheckpointData): Uint8Array[] {
   const blobs: Uint8Array[] = [];
   const table: [number, number][] = [];
   let size = 0;
@@ -54,21 +63,23 @@ export function encodeCheckpoint(data: CheckpointData): Uint8Array {
   const dataJson = stringifyWithBlobs(data, sink);
   const header = Buffer.from(`{"format":${FORMAT},"blobs":${JSON.stringify(table)},"data":${dataJson}}`, 'utf8');
   const headerSize = pad8(header.byteLength);
-  // Not zero-filled up front (every byte is written below): this buffer can be tens of MB.
-  const out = Buffer.allocUnsafeSlow(PREFIX + headerSize + size);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(header.byteLength, 8);
-  out.writeUInt32LE(0, 12);
-  header.copy(out, PREFIX);
-  out.fill(0x20, PREFIX + header.byteLength, PREFIX + headerSize);
-  const base = PREFIX + headerSize;
-  for (let i = 0; i < blobs.length; i++) {
-    const at = base + table[i]![0];
-    const blob = blobs[i]!;
-    out.set(blob, at);
-    out.fill(0, at + blob.byteLength, at + pad8(blob.byteLength));
+  const head = Buffer.alloc(PREFIX + headerSize, 0x20);
+  MAGIC.copy(head, 0);
+  head.writeUInt32LE(header.byteLength, 8);
+  head.writeUInt32LE(0, 12);
+  header.copy(head, PREFIX);
+  const parts: Uint8Array[] = [head];
+  for (const blob of blobs) {
+    if (blob.byteLength > 0) parts.push(blob);
+    const pad = pad8(blob.byteLength) - blob.byteLength;
+    if (pad > 0) parts.push(PAD.subarray(0, pad));
   }
-  return out;
+  return parts;
+}
+
+/** The binary container of `data`, in one buffer. */
+export function encodeCheckpoint(data: CheckpointData): Uint8Array {
+  return Buffer.concat(encodeCheckpointParts(data));
 }
 
 function isContainer(bytes: Uint8Array): boolean {
@@ -94,7 +105,7 @@ export function decodeCheckpoint(bytes: Uint8Array, where: string): CheckpointDa
     if (at % align === 0) return new Uint8Array(bytes.buffer, at, entry[1]);
     return new Uint8Array(bytes.buffer.slice(at, at + entry[1]));
   };
-  reviveBlobs(header.data, blob);
+  reviveBlobs(header.data, blob, { [PACKED_ROWS_KEY]: PackedRows.fromBlobs, [ROW_PAGES_KEY]: RowPages.fromBlobs });
   return header.data;
 }
 
@@ -102,7 +113,9 @@ export async function writeCheckpoint(store: ObjectStore, tableKey: string, data
   // Not compressed: the packed columns cost a copy here, compression would cost far more per key.
   const binary = endianness() === 'LE';
   const key = `${checkpointPrefix(tableKey)}checkpoint-${randomUUID()}.${binary ? 'ckpt' : 'json'}`;
-  await store.put(key, binary ? encodeCheckpoint(data) : Buffer.from(JSON.stringify(data), 'utf8'));
+  // The parts are the operators' typed arrays (tens of MB for a large key store), written without
+  // a copy: the runtime processes no event while a commit, and so this write, is under way.
+  await store.put(key, binary ? encodeCheckpointParts(data) : Buffer.from(JSON.stringify(data), 'utf8'));
   return key;
 }
 

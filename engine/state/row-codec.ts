@@ -1,11 +1,13 @@
 // Column-major encoding of many rows of one layout for checkpoints. encodeRows packs them into typed
 // columns (numbers in Float64Array, int64 bigints in BigInt64Array, strings joined with end offsets,
-// booleans as bytes; anything else as tagged JSON), which a binary checkpoint stores as raw blobs;
-// operators holding typed arrays can build the columns themselves (packedRowsFromColumns).
+// booleans as bytes; anything else as tagged JSON), which a binary checkpoint stores as raw blobs
+// (see blobs.ts). Columns of BIGINTs held as doubles ('I') come from older checkpoints of the key
+// store, which now writes its pages instead (row-store.ts).
 // JSON.stringify of the result still gives the legacy JSON column form, and decodeRows reads both
 // (old checkpoints keep restoring). Pure functions; no I/O.
 import type { JsonValue, Row, Value } from '../core/value.js';
 import { valueFromJson, valueToJson } from '../core/value.js';
+import { activeBlobSink, float64Blob, type BlobReader } from './blobs.js';
 
 /** Legacy JSON columns: one array per column. */
 export type ColumnJson =
@@ -23,7 +25,7 @@ export interface RowsJsonV1 {
 /** A packed column; `nulls[r]` is 1 for a NULL row (absent: no NULL), whose slot holds 0/''. */
 export type PackedRowsColumn =
   | { readonly t: 'F'; readonly v: Float64Array; readonly nulls?: Uint8Array }
-  /** BIGINT values held as (safe-integer) doubles: decoded with BigInt(v[r]). */
+  /** BIGINT values held as (safe-integer) doubles: decoded with BigInt(v[r]) (older checkpoints). */
   | { readonly t: 'I'; readonly v: Float64Array; readonly nulls?: Uint8Array }
   | { readonly t: 'L'; readonly v: BigInt64Array; readonly nulls?: Uint8Array }
   | { readonly t: 'B'; readonly v: Uint8Array; readonly nulls?: Uint8Array }
@@ -33,12 +35,6 @@ export type PackedRowsColumn =
 
 /** What encodeRows returns and decodeRows reads: packed rows, or their JSON form after a JSON round trip. */
 export type RowsJson = RowsJsonV1 | PackedRows;
-
-/** Serializes packed columns of a checkpoint as binary blobs (see stringifyWithBlobs). */
-export interface BlobSink {
-  /** Store the bytes; returns the blob's index. */
-  add(bytes: ArrayBufferView): number;
-}
 
 /** The JSON key under which a checkpoint header references packed rows. */
 export const PACKED_ROWS_KEY = '\u0000packedRows';
@@ -53,8 +49,6 @@ interface BlobRows {
   readonly cols: BlobColumn[];
 }
 
-let activeSink: BlobSink | undefined;
-
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
@@ -66,7 +60,7 @@ export class PackedRows {
 
   /** Blob references while a checkpoint is written (stringifyWithBlobs), else the legacy JSON form. */
   toJSON(): unknown {
-    const sink = activeSink;
+    const sink = activeBlobSink();
     if (sink === undefined) return encodeRowsJson(decodePacked(this), this.cols.length);
     const nulls = (c: PackedRowsColumn & { nulls?: Uint8Array }): { nulls?: number } => (c.nulls ? { nulls: sink.add(c.nulls) } : {});
     const cols = this.cols.map((c): BlobColumn => {
@@ -90,12 +84,9 @@ export class PackedRows {
   }
 
   /** Rebuild from a checkpoint header entry; `blob(i, align)` returns blob i as bytes aligned to `align`. */
-  static fromBlobs(entry: unknown, blob: (index: number, align: number) => Uint8Array): PackedRows {
+  static fromBlobs(entry: unknown, blob: BlobReader): PackedRows {
     const { n, cols } = entry as BlobRows;
-    const f64 = (i: number): Float64Array => {
-      const b = blob(i, 8);
-      return new Float64Array(b.buffer, b.byteOffset, b.byteLength / 8);
-    };
+    const f64 = (i: number): Float64Array => float64Blob(blob, i);
     const out = cols.map((c): PackedRowsColumn => {
       const nulls = c.t !== 'J' && c.nulls !== undefined ? { nulls: blob(c.nulls, 1) } : {};
       switch (c.t) {
@@ -120,55 +111,6 @@ export class PackedRows {
     });
     return new PackedRows(n, out);
   }
-}
-
-/**
- * Packed rows straight from columns (for operators that keep their state in typed arrays: no row is
- * materialized). Every column must describe exactly `n` rows; 'I' values must be safe integers.
- */
-export function packedRowsFromColumns(n: number, cols: readonly PackedRowsColumn[]): PackedRows {
-  cols.forEach((c, i) => {
-    const len = c.t === 'S' ? c.ends.length : c.v.length;
-    const nulls = c.t === 'J' ? undefined : c.nulls;
-    if (len !== n || (nulls !== undefined && nulls.length !== n))
-      throw new Error(`internal error: packed column ${i} holds ${len} rows, expected ${n} (this is a bug)`);
-    if (c.t === 'S' && n > 0 && c.ends[n - 1] !== c.text.length)
-      throw new Error(`internal error: packed string column ${i} ends at ${c.ends[n - 1]!}, its text has ${c.text.length} units (this is a bug)`);
-  });
-  return new PackedRows(n, cols);
-}
-
-/**
- * JSON text of `value` in which every PackedRows is a reference to blobs added to `sink` (for a
- * binary checkpoint). Synchronous: no other serialization can interleave.
- */
-export function stringifyWithBlobs(value: unknown, sink: BlobSink): string {
-  const prev = activeSink;
-  activeSink = sink;
-  try {
-    return JSON.stringify(value);
-  } finally {
-    activeSink = prev;
-  }
-}
-
-/** Replace the packed-rows references of a parsed checkpoint header (in place) by PackedRows. */
-export function reviveBlobs(value: unknown, blob: (index: number, align: number) => Uint8Array): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const v: unknown = value[i];
-      if (v !== null && typeof v === 'object') value[i] = reviveBlobs(v, blob);
-    }
-    return value;
-  }
-  const obj = value as Record<string, unknown>;
-  if (PACKED_ROWS_KEY in obj) return PackedRows.fromBlobs(obj[PACKED_ROWS_KEY], blob);
-  for (const k of Object.keys(obj)) {
-    const v = obj[k];
-    if (v !== null && typeof v === 'object') obj[k] = reviveBlobs(v, blob);
-  }
-  return obj;
 }
 
 type Builder =

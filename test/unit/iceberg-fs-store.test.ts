@@ -33,6 +33,8 @@ describe('FsStore', () => {
     expect(text(await store.get('a/b/c.txt'))).toBe('one');
     await store.put('a/b/c.txt', bytes('two'));
     expect(text(await store.get('a/b/c.txt'))).toBe('two');
+    await store.put('a/b/c.txt', [bytes('th'), new Uint8Array(0), bytes('ree')]); // parts, one after the other
+    expect(text(await store.get('a/b/c.txt'))).toBe('three');
     await store.delete('a/b/c.txt');
     await store.delete('a/b/c.txt');
     expect(await store.get('a/b/c.txt')).toBeUndefined();

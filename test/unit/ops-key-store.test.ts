@@ -1,11 +1,16 @@
 // KeyTable (group/primary key -> slot: direct pages, open addressing and a Map for other keys)
 // and RowStore (rows packed in typed arrays): random operations against a Map/array reference,
-// every value type, the switch from pages to hashing, compaction keeping insertion order.
+// every value type, the switch from pages to hashing, compaction keeping insertion order; the
+// store's checkpoint form (its pages) through a binary checkpoint and through JSON, and KeyedRows
+// restoring from it and from the older packed rows.
 import { describe, expect, it } from 'vitest';
 import type { Value } from '../../engine/core/value.js';
 import type { GroupKey } from '../../engine/state/group-key.js';
 import { KeyTable } from '../../engine/ops/key-table.js';
-import { RowStore } from '../../engine/ops/row-store.js';
+import { KeyedRows } from '../../engine/ops/keyed-rows.js';
+import { decodeCheckpoint, encodeCheckpoint } from '../../engine/state/checkpoint.js';
+import { decodeRows, encodeRows, type RowsJson } from '../../engine/state/row-codec.js';
+import { RowPages, RowStore } from '../../engine/state/row-store.js';
 
 function rng(seed: number): () => number {
   let a = seed >>> 0;
@@ -200,46 +205,88 @@ describe('RowStore', () => {
     expect(s.read(s.add(['a', 1n, null, 2]))).toEqual(['a', 1n, null, 2]);
   });
 
-  it('packColumns gives each column of the live rows in slot order, or null for mixed or other values', () => {
-    const s = new RowStore(4);
-    const a = s.add([1n, 1.5, 'x', 1]);
-    s.add([2n, null, 'y', 2n]);
-    s.add([null, -0, 'z', 3]);
-    s.remove(a);
-    const [ids, nums, strs, mixed] = s.packColumns();
-    expect(ids).toEqual({ kind: 'bigint', v: Float64Array.from([2, 0]), nulls: Uint8Array.from([0, 1]) });
-    expect(nums).toEqual({ kind: 'number', v: Float64Array.from([0, -0]), nulls: Uint8Array.from([1, 0]) });
-    expect(nums !== null && nums !== undefined && nums.kind === 'number' && Object.is(nums.v[1], -0)).toBe(true);
-    expect(strs).toEqual({ kind: 'string', text: 'yz', ends: Int32Array.from([1, 2]), nulls: undefined });
-    expect(mixed).toBeNull(); // a bigint and a number
-    s.add([2n ** 60n, 0, null, null]);
-    const [big, , strs2] = s.packColumns();
-    expect(big).toBeNull(); // beyond the safe range
-    expect(strs2).toEqual({ kind: 'string', text: 'yz', ends: Int32Array.from([1, 2, 2]), nulls: Uint8Array.from([0, 0, 1]) });
-    const b = new RowStore(3);
-    b.add([null, true, null]);
-    b.add([false, 'x', null]);
-    b.add([true, new Uint8Array([1]), 'late']);
-    const [bools, other, lateStr] = b.packColumns();
-    expect(bools).toEqual({ kind: 'boolean', v: Uint8Array.from([0, 0, 1]), nulls: Uint8Array.from([1, 0, 0]) });
-    expect(other).toBeNull(); // a boolean, a string and bytes
-    expect(lateStr).toEqual({ kind: 'string', text: 'late', ends: Int32Array.from([0, 0, 4]), nulls: Uint8Array.from([1, 1, 0]) });
+  /** Every live slot and its row. */
+  const liveRows = (s: RowStore): [number, Value[]][] => {
+    const out: [number, Value[]][] = [];
+    for (let slot = 0; slot < s.end; slot++) if (s.isLive(slot)) out.push([slot, s.read(slot)]);
+    return out;
+  };
+  /** `p` written into a binary checkpoint and read back. */
+  const throughCheckpoint = (p: RowPages): RowPages => {
+    const data = { version: 1 as const, sink: 's', planFingerprint: 'f', positions: {}, operators: { k: { rows: p } } };
+    return (decodeCheckpoint(encodeCheckpoint(data), 'mem').operators['k'] as { rows: RowPages }).rows;
+  };
+
+  it('pages() round-trips through a binary checkpoint: the same rows in the same slots, non-numbers included', () => {
+    const s = new RowStore(5);
+    const values: Value[][] = [];
+    for (let i = 0; i < 9_000; i++)
+      values.push([
+        BigInt(i) * (i % 2 === 0 ? 1n : -1n),
+        i % 11 === 0 ? null : i % 13 === 0 ? -0 : i / 8,
+        i % 3 === 0 ? `s${i}é` : i % 3 === 1 ? null : i % 2 === 0,
+        i % 500 === 0 ? 2n ** 60n + BigInt(i) : i % 7 === 0 ? new Uint8Array([i & 255, 1]) : BigInt(i),
+        null,
+      ]);
+    const slots = values.map((v) => s.add(v));
+    for (let i = 0; i < slots.length; i += 4) s.remove(slots[i]!);
+    s.write(slots[1]!, [1n, 'now a string', null, 3.5, true]);
+    const before = liveRows(s);
+    const pages = s.pages();
+    expect(pages.tags.length).toBe(Math.ceil(s.end / 4096));
+    const back = RowStore.fromPages(throughCheckpoint(pages));
+    expect(back.size).toBe(s.size);
+    expect(back.end).toBe(s.end);
+    expect(liveRows(back)).toEqual(before);
+    expect(Object.is(liveRows(back).find(([, r]) => Object.is(r[1], -0))?.[1][1], -0)).toBe(true);
+    // and it keeps working: slots handed out after the restored ones, compaction keeps the order
+    const added = back.add(['x', 1, 2n, null, false]);
+    expect(added).toBe(s.end);
+    back.remove(liveRows(back)[0]![0]);
+    back.compact();
+    expect(liveRows(back).map(([, r]) => r)).toEqual([...before.slice(1).map(([, r]) => r), ['x', 1, 2n, null, false]]);
   });
 
-  it('packColumns agrees with reading every live row, over many pages with dead slots', () => {
-    // columns: bigint with NULLs, number, number turning bigint on a late page (mixed), all NULL
-    const s = new RowStore(4);
-    const slots: number[] = [];
-    for (let i = 0; i < 10_000; i++) slots.push(s.add([i % 7 === 0 ? null : BigInt(i), i / 4, i === 9_001 ? 5n : i, null]));
-    for (let i = 0; i < slots.length; i += 3) s.remove(slots[i]!);
-    const live: Value[][] = [];
-    for (let slot = 0; slot < s.end; slot++) if (s.isLive(slot)) live.push(s.read(slot));
-    const [ids, halves, mixed, empty] = s.packColumns();
-    const col = (c: number): number[] => live.map((r) => (r[c] === null ? 0 : Number(r[c])));
-    const nullsOf = (c: number): Uint8Array => Uint8Array.from(live.map((r) => (r[c] === null ? 1 : 0)));
-    expect(ids).toEqual({ kind: 'bigint', v: Float64Array.from(col(0)), nulls: nullsOf(0) });
-    expect(halves).toEqual({ kind: 'number', v: Float64Array.from(col(1)), nulls: undefined });
-    expect(mixed).toBeNull();
-    expect(empty).toEqual({ kind: 'number', v: new Float64Array(live.length), nulls: nullsOf(3) });
+  it('pages() of an empty or cleared store, and JSON outside a checkpoint gives the legacy column form of the live rows', () => {
+    const s = new RowStore(2);
+    expect(RowStore.fromPages(throughCheckpoint(s.pages())).size).toBe(0);
+    for (let i = 0; i < 5_000; i++) s.add([BigInt(i), i % 2 === 0 ? 'a' : null]);
+    s.remove(3);
+    const live = liveRows(s).map(([, r]) => r);
+    expect(decodeRows(JSON.parse(JSON.stringify(s.pages())) as RowsJson)).toEqual(live);
+    expect(s.pages().rows()).toEqual(live);
+    s.clear();
+    expect(s.pages().tags.length).toBe(0);
+    expect(RowStore.fromPages(throughCheckpoint(s.pages())).end).toBe(0);
+  });
+
+  it('fromPages refuses pages that do not fit their slot counts', () => {
+    const s = new RowStore(2);
+    for (let i = 0; i < 5_000; i++) s.add([BigInt(i), null]);
+    const p = s.pages();
+    expect(() => RowStore.fromPages(new RowPages(2, p.top, p.live, p.alive, p.tags.slice(1), p.nums, p.others))).toThrow(/corrupt: 1 pages for 5000 slots/);
+    expect(() => RowStore.fromPages(new RowPages(2, p.top, p.live - 1, p.alive, p.tags, p.nums, p.others))).toThrow(/corrupt: 5000 live slots, expected 4999/);
+  });
+
+  it('KeyedRows restores its keys and order from its pages and from the older packed rows', () => {
+    const k = new KeyedRows(3);
+    for (let i = 0; i < 6_000; i++) k.put(BigInt(i % 4_500), [BigInt(i % 4_500), i, i % 5 === 0 ? `v${i}` : null]);
+    for (let i = 0; i < 4_500; i += 7) k.remove(BigInt(i), k.slot(BigInt(i)));
+    const rows: Value[][] = [];
+    k.forEach((r) => rows.push(r));
+    const keyOf = (r: readonly Value[]): GroupKey => r[0] as bigint;
+    for (const saved of [throughCheckpoint(k.toRowsJson()), encodeRows(rows, 3)]) {
+      const back = new KeyedRows(3);
+      back.fromRowsJson(saved, keyOf);
+      const got: Value[][] = [];
+      back.forEach((r) => got.push(r));
+      expect(got).toEqual(rows);
+      for (const r of rows) expect(back.read(back.slot(r[0] as bigint))).toEqual(r);
+      expect(back.slot(0n)).toBe(-1);
+      back.put(0n, [0n, -1, 'back']); // a deleted key re-inserted goes last
+      const after: Value[][] = [];
+      back.forEach((r) => after.push(r));
+      expect(after.at(-1)).toEqual([0n, -1, 'back']);
+    }
   });
 });

@@ -365,6 +365,8 @@ describe.skipIf(!REACHABLE)(`S3Store on MinIO (${ENDPOINT})`, () => {
     expect(dec(await store.get('kv/a.txt'))).toBe('two');
     await store.put('kv/empty', new Uint8Array(0));
     expect(await store.get('kv/empty')).toEqual(new Uint8Array(0));
+    await store.put('kv/parts', [enc('on'), new Uint8Array(0), enc('e, two')]);
+    expect(dec(await store.get('kv/parts'))).toBe('one, two');
     await store.delete('kv/a.txt');
     await store.delete('kv/a.txt');
     expect(await store.get('kv/a.txt')).toBeUndefined();
