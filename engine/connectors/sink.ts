@@ -24,6 +24,11 @@ export interface SinkWriter {
   /** Exactly-once sinks return what their last commit covered; others return {}. */
   open(): Promise<ResumeInfo>;
   write(row: Row, weight: number): void;
+  /**
+   * True when write() also takes a BIGINT or DECIMAL value as the equal safe-integer number (it
+   * packs them into typed columns); see Output.int64AsNumber.
+   */
+  readonly int64AsNumber?: boolean;
   /** Rows buffered (or staged) since the last commit. */
   pending(): number;
   /** Optionally write out buffered rows (not yet visible) when at least `minRows` are buffered. */

@@ -14,7 +14,11 @@ export interface Kind {
   init(s: unknown[], at: number): void;
   /** `v` is the non-null effective input (TRUE for COUNT(*)); `w` a signed weight. */
   add(s: unknown[], at: number, v: Value, w: number): void;
-  result(s: unknown[], at: number): Value;
+  /**
+   * The aggregate's value. `loose`: a BIGINT or DECIMAL result in the safe-integer range may come
+   * as the equal number instead of a bigint (for an output that packs int64s: see Output.int64AsNumber).
+   */
+  result(s: unknown[], at: number, loose?: boolean): Value;
   toJson(s: unknown[], at: number): unknown;
   fromJson(s: unknown[], at: number, j: unknown): void;
 }
@@ -98,8 +102,8 @@ export class CountKind implements Kind {
   add(s: unknown[], at: number, _v: Value, w: number): void {
     s[at] = (s[at] as number) + w;
   }
-  result(s: unknown[], at: number): Value {
-    return BigInt(s[at] as number);
+  result(s: unknown[], at: number, loose?: boolean): Value {
+    return loose === true ? (s[at] as number) : BigInt(s[at] as number);
   }
   toJson(s: unknown[], at: number): unknown {
     return s[at];
@@ -175,7 +179,7 @@ export class ExactSumKind implements Kind {
     const small = BigInt(s[at + 1] as number);
     return typeof big === 'bigint' ? big + small : small;
   }
-  result(s: unknown[], at: number): Value {
+  result(s: unknown[], at: number, loose?: boolean): Value {
     const n = s[at] as number;
     if (n <= 0) return null;
     if (typeof s[at + 2] !== 'bigint') {
@@ -189,7 +193,7 @@ export class ExactSumKind implements Kind {
         switch (this.identity) {
           case 'decimal':
           case 'bigint':
-            return BigInt(small);
+            return loose === true ? small : BigInt(small);
           case 'int':
             return small;
           case 'double':

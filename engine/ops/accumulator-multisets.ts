@@ -109,14 +109,15 @@ export class ExtremeKind implements Kind {
       s[at + 4] = true;
     }
   }
-  result(s: unknown[], at: number): Value {
+  result(s: unknown[], at: number, loose?: boolean): Value {
     if (s[at + 4] === true) {
       let best: Value = null;
       for (const v of multisetPositives(s, at)) if (best === null || this.better(v, best)) best = v;
       s[at + 3] = best;
       s[at + 4] = false;
     }
-    return this.h.out(s[at + 3] as Value);
+    // held values of a BIGINT/DECIMAL argument are safe-integer numbers or bigints
+    return loose === true ? (s[at + 3] as Value) : this.h.out(s[at + 3] as Value);
   }
   toJson(s: unknown[], at: number): unknown {
     return multisetToJson(s, at, this.h.out);
@@ -146,8 +147,8 @@ export class DistinctKind implements Kind {
     if (before <= 0 && after > 0) s[at + 3] = (s[at + 3] as number) + 1;
     else if (before > 0 && after <= 0) s[at + 3] = (s[at + 3] as number) - 1;
   }
-  result(s: unknown[], at: number): Value {
-    return BigInt(s[at + 3] as number);
+  result(s: unknown[], at: number, loose?: boolean): Value {
+    return loose === true ? (s[at + 3] as number) : BigInt(s[at + 3] as number);
   }
   toJson(s: unknown[], at: number): unknown {
     return multisetToJson(s, at, this.h.out);

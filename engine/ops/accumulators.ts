@@ -223,14 +223,15 @@ export class AccumulatorSet {
     if (v !== null && this.owner[i]) this.kinds[i]!.add(s, base + this.offsets[i]!, v, w);
   }
 
-  result(s: unknown[], base: number, i: number): Value {
-    if (this.rowCount[i]) return BigInt(s[base - 1] as number);
-    return this.kinds[i]!.result(s, base + this.offsets[i]!);
+  /** Aggregate i's value; `loose`: see Kind.result (a safe BIGINT/DECIMAL may come as a number). */
+  result(s: unknown[], base: number, i: number, loose?: boolean): Value {
+    if (this.rowCount[i]) return loose === true ? (s[base - 1] as number) : BigInt(s[base - 1] as number);
+    return this.kinds[i]!.result(s, base + this.offsets[i]!, loose);
   }
 
-  /** Write every aggregate's result into `out` from index `from` on. */
-  resultsInto(s: unknown[], base: number, out: Value[], from: number): void {
-    for (let i = 0; i < this.count; i++) out[from + i] = this.result(s, base, i);
+  /** Write every aggregate's result into `out` from index `from` on (`loose`: see result()). */
+  resultsInto(s: unknown[], base: number, out: Value[], from: number, loose?: boolean): void {
+    for (let i = 0; i < this.count; i++) out[from + i] = this.result(s, base, i, loose);
   }
 
   /** Append every aggregate's result to `out`. */

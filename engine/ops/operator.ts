@@ -9,6 +9,12 @@ import type { Row } from '../core/value.js';
 export interface Output {
   change(row: Row, weight: number): void;
   watermark(time: EventTime): void;
+  /**
+   * True when change() also takes a BIGINT or DECIMAL value as the equal number, when that is a
+   * safe integer (a sink packing rows into typed columns): the operator feeding it may then skip
+   * making bigints. Absent or false: rows hold exactly the values of their types.
+   */
+  readonly int64AsNumber?: boolean;
 }
 
 /** Services the runtime offers operators. */

@@ -178,6 +178,9 @@ export class IcebergSink implements SinkWriter {
     return (this.packer = new RowPacker(buildIcebergSchema(this.schema).columns));
   }
 
+  /** The row packer takes safe BIGINT/DECIMAL values as numbers. */
+  readonly int64AsNumber = true;
+
   write(row: Row, weight: number): void {
     if (this.writeError) return; // the next commit fails with it; nothing after it is kept
     const packer = this.packer ?? this.newPacker();

@@ -1,7 +1,9 @@
 // Appends output rows of one Iceberg table straight into growable typed columns (see packed-batch.ts)
 // as the sink receives them, so buffered output is a few flat arrays instead of millions of small
 // row objects, and seal() hands them over without a copy. Checks each value's runtime type and
-// range as it is appended; NOT NULL and timestamp integrality are checked by the encoder.
+// range as it is appended; NOT NULL and timestamp integrality are checked by the encoder. BIGINT and
+// DECIMAL columns also take a safe-integer number for the equal bigint (Output.int64AsNumber),
+// written as 32-bit words without making a bigint.
 import type { IcebergColumn, Row, Value } from '../../catalog/index.js';
 import { packedKindOf, ParquetEncodeError, type PackedBatch, type PackedColumn, type PackedKind } from './packed-batch.js';
 
@@ -10,6 +12,10 @@ const I64_MAX = (1n << 63n) - 1n;
 const MIN_CAPACITY = 1024;
 const MAX_INITIAL_CAPACITY = 1 << 18;
 const EMPTY = new Uint8Array(0);
+/** Index of the low and the high 32-bit word of an int64 in an Int32Array view (platform order). */
+const LO = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 0 : 1;
+const HI = 1 - LO;
+const TWO32 = 4294967296;
 
 type PackerColumn = Pick<IcebergColumn, 'name' | 'type'>;
 
@@ -24,7 +30,11 @@ interface Builder {
   /** Exclusive bounds +-10^precision for DECIMAL values outside the int64 range. */
   readonly limit: bigint;
   readonly negLimit: bigint;
+  /** The exclusive bound 10^precision for a value given as a safe-integer number (Infinity: none). */
+  readonly limitNum: number;
   values: Uint8Array | Int32Array | BigInt64Array | Float64Array;
+  /** i64 and i128: `values` as 32-bit words, for values given as numbers. */
+  words: Int32Array | undefined;
   validity: Uint8Array | undefined;
   ends: Int32Array | undefined;
   parts: (string | Uint8Array)[] | undefined;
@@ -57,6 +67,13 @@ function grown<T extends Builder['values'] | Int32Array>(a: T, size: number): T 
   const next = new (a.constructor as new (n: number) => T)(size);
   next.set(a as never);
   return next;
+}
+
+/** The safe integer `v` as the int64 at words[at], words[at + 1] (two's complement, platform order). */
+function putWords(words: Int32Array, at: number, v: number): void {
+  // ToInt32/ToUint32 reduce the exact integer modulo 2^32; v - (v >>> 0) is an exact multiple of it
+  words[at + LO] = v | 0;
+  words[at + HI] = (v - (v >>> 0)) / TWO32;
 }
 
 function countNulls(validity: Uint8Array, n: number): number {
@@ -92,7 +109,9 @@ export class RowPacker {
         negLimit64: small ? -limit : undefined,
         limit,
         negLimit: -limit,
+        limitNum: p <= 15 ? 10 ** p : Number.POSITIVE_INFINITY,
         values: allocValues(kind, 0),
+        words: undefined,
         validity: undefined,
         ends: undefined,
         parts: undefined,
@@ -134,6 +153,11 @@ export class RowPacker {
       if (b.validity !== undefined) b.validity[i >> 3]! |= 1 << (i & 7);
       switch (b.kind) {
         case 'i64':
+          if (typeof v === 'number') {
+            if (!Number.isSafeInteger(v)) bad(b.col, i, v);
+            putWords(b.words!, 2 * i, v);
+            break;
+          }
           if (typeof v !== 'bigint' || v < I64_MIN || v > I64_MAX) bad(b.col, i, v);
           (b.values as BigInt64Array)[i] = v;
           break;
@@ -142,6 +166,13 @@ export class RowPacker {
           (b.values as Float64Array)[i] = v;
           break;
         case 'i128': {
+          if (typeof v === 'number') {
+            if (!Number.isSafeInteger(v) || v >= b.limitNum || v <= -b.limitNum) bad(b.col, i, v);
+            const words = b.words!;
+            putWords(words, 4 * i, v);
+            words[4 * i + 2] = words[4 * i + 3] = v < 0 ? -1 : 0;
+            break;
+          }
           if (typeof v !== 'bigint') bad(b.col, i, v);
           const w = b.values as BigInt64Array;
           if (v >= I64_MIN && v <= I64_MAX) {
@@ -200,6 +231,7 @@ export class RowPacker {
         b.parts ??= [];
       } else {
         b.values = this.capacity === 0 ? allocValues(b.kind, size) : grown(b.values, b.kind === 'i128' ? 2 * size : size);
+        if (b.kind === 'i64' || b.kind === 'i128') b.words = new Int32Array(b.values.buffer, b.values.byteOffset, b.values.length * 2);
       }
       if (b.validity !== undefined) {
         const v = new Uint8Array((size + 7) >> 3).fill(0xff);
@@ -236,6 +268,7 @@ export class RowPacker {
     });
     for (const b of this.builders) {
       b.values = allocValues(b.kind, 0);
+      b.words = undefined;
       b.validity = undefined;
       b.ends = undefined;
       b.parts = undefined;

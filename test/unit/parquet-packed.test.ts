@@ -94,6 +94,44 @@ describe('RowPacker', () => {
     expect(p.length).toBe(0);
   });
 
+  it('takes BIGINT and DECIMAL values as safe-integer numbers, packing exactly what their bigints pack', () => {
+    const rows = randomRows(3000, 4);
+    const edges = [0, 1, -1, 2 ** 32, -(2 ** 32), 2 ** 32 - 1, -(2 ** 31), 2 ** 31, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, -0];
+    edges.forEach((x, k) => {
+      rows[k]![0] = BigInt(x);
+      rows[k]![2] = BigInt(x);
+      rows[k]![1] = BigInt(x % 1e15);
+    });
+    // every safe bigint of the three columns as its number
+    const asNumbers = rows.map((r) =>
+      r.map((v, c) => (c <= 2 && typeof v === 'bigint' && v >= -(2n ** 53n) + 1n && v <= 2n ** 53n - 1n ? Number(v) : v)),
+    );
+    edges.forEach((x, k) => (asNumbers[k]![0] = asNumbers[k]![2] = x));
+    expect(asNumbers.flat().filter((v) => typeof v === 'number').length).toBeGreaterThan(3000);
+    const strict = packRows(COLS, rows);
+    const loose = packRows(COLS, asNumbers);
+    expect(loose.columns.slice(0, 3)).toEqual(strict.columns.slice(0, 3));
+    expect(unpack(loose)).toEqual(rows);
+    // across a grow and a seal, and mixed with bigints in one batch
+    const p = new RowPacker(COLS);
+    for (let i = 0; i < 3000; i++) p.append(i % 2 === 0 ? asNumbers[i]! : rows[i]!);
+    expect(unpack(p.seal())).toEqual(rows);
+  });
+
+  it('rejects numbers that are not safe integers, or beyond the precision, in BIGINT and DECIMAL columns', () => {
+    const p = new RowPacker(COLS);
+    const row = (i: number, v: Value): Value[] => randomRows(1, 5)[0]!.map((x, j) => (j === i ? v : x));
+    expect(() => p.append(row(0, 1.5))).toThrow(/column 'l' \(long\) cannot store 1.5 \(number\) at row 0/);
+    expect(() => p.append(row(0, 2 ** 53))).toThrow(/'l'/);
+    expect(() => p.append(row(0, Number.NaN))).toThrow(/'l'/);
+    expect(() => p.append(row(2, -(2 ** 60)))).toThrow(/'d38'/);
+    const d4: IcebergColumn[] = [{ id: 1, name: 'd4', type: { kind: 'decimal', precision: 4, scale: 2 }, required: false }];
+    expect(unpack(packRows(d4, [[9999], [-9999]]))).toEqual([[9999n], [-9999n]]);
+    expect(() => packRows(d4, [[10000]])).toThrow(/'d4'/);
+    expect(() => packRows(d4, [[-10000]])).toThrow(/'d4'/);
+    expect(p.length).toBe(0);
+  });
+
   it('grows past its initial capacity and starts the next batch empty', () => {
     const p = new RowPacker(COLS);
     const rows = randomRows(5000, 3);

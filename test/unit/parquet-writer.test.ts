@@ -80,7 +80,10 @@ describe('encodeParquet', () => {
   it('rejects NULL in a required column and values of the wrong runtime type', () => {
     const row = (i: number, v: Value): Value[] => ROWS[0]!.map((x, j) => (j === i ? v : x));
     expect(() => encodeParquet(COLS, [row(0, null)])).toThrow(/NOT NULL/);
-    expect(() => encodeParquet(COLS, [row(0, 5)])).toThrow(ParquetEncodeError);
+    expect(() => encodeParquet(COLS, [row(0, 5.5)])).toThrow(ParquetEncodeError);
+    expect(() => encodeParquet(COLS, [row(0, 'x')])).toThrow(ParquetEncodeError);
+    // a safe-integer number is taken for the equal BIGINT (Output.int64AsNumber)
+    expect(decodeParquet(encodeParquet(COLS, [row(0, 5)])).rows[0]![0]).toBe(5n);
     expect(() => encodeParquet(COLS, [row(0, 2n ** 63n)])).toThrow(/cannot store/);
     expect(() => encodeParquet(COLS, [row(1, 10n ** 18n)])).toThrow(/amount/);
     expect(() => encodeParquet(COLS, [row(4, 1.5)])).toThrow(/ts/);
