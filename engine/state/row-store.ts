@@ -145,7 +145,7 @@ export class RowStore {
     return new RowPages(w, this.top, this.live, this.alive.subarray(0, this.top), this.tags.slice(0, count), this.nums.slice(0, count), others);
   }
 
-  /** A store holding what pages() returned (its typed arrays are taken over, not copied). */
+  /** A store holding what pages() returned (copies of its pages: `p` may be restored again). */
   static fromPages(p: RowPages): RowStore {
     const w = p.width;
     const count = Math.ceil(p.top / PAGE);
@@ -154,8 +154,8 @@ export class RowStore {
     if (p.alive.length !== p.top || p.others.length !== w) throw bad('slot or column count');
     for (let i = 0; i < count; i++) if (p.tags[i]!.length !== PAGE * w || p.nums[i]!.length !== PAGE * w) throw bad(`page ${i} size`);
     const s = new RowStore(w);
-    s.tags = [...p.tags];
-    s.nums = [...p.nums];
+    s.tags = p.tags.map((t) => t.slice());
+    s.nums = p.nums.map((n) => n.slice());
     s.alive = new Uint8Array(Math.max(PAGE, count * PAGE));
     s.alive.set(p.alive);
     s.top = p.top;
@@ -313,7 +313,7 @@ export class RowPages {
     return { [ROW_PAGES_KEY]: entry };
   }
 
-  /** Rebuild from a checkpoint header entry (the blobs are viewed where aligned, not copied). */
+  /** Rebuild from a checkpoint header entry (the blobs are viewed where aligned, not copied: fromPages copies). */
   static fromBlobs(entry: unknown, blob: BlobReader): RowPages {
     const e = entry as BlobPages;
     if (e.page !== PAGE) throw new Error(`checkpointed row pages hold ${e.page} slots per page; this version uses ${PAGE}`);

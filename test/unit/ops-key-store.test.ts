@@ -234,7 +234,9 @@ describe('RowStore', () => {
     const before = liveRows(s);
     const pages = s.pages();
     expect(pages.tags.length).toBe(Math.ceil(s.end / 4096));
-    const back = RowStore.fromPages(throughCheckpoint(pages));
+    const saved = throughCheckpoint(pages);
+    const back = RowStore.fromPages(saved);
+    const twin = RowStore.fromPages(saved); // restoring the same checkpoint twice gives two stores
     expect(back.size).toBe(s.size);
     expect(back.end).toBe(s.end);
     expect(liveRows(back)).toEqual(before);
@@ -245,6 +247,7 @@ describe('RowStore', () => {
     back.remove(liveRows(back)[0]![0]);
     back.compact();
     expect(liveRows(back).map(([, r]) => r)).toEqual([...before.slice(1).map(([, r]) => r), ['x', 1, 2n, null, false]]);
+    expect(liveRows(twin)).toEqual(before);
   });
 
   it('pages() of an empty or cleared store, and JSON outside a checkpoint gives the legacy column form of the live rows', () => {
