@@ -6,7 +6,7 @@
 // Pure encoding and decoding; knows nothing about threads, sources or Debezium JSON.
 import { Buffer } from 'node:buffer';
 import type { Value } from '../../catalog/types.js';
-import type { BadReason, DebeziumOp, DecodeResult, Tombstone } from './decoded-event.js';
+import type { BadReason, DebeziumOp, DecodedEvent, DecodeResult, Tombstone } from './decoded-event.js';
 
 const K_EVENT = 0;
 const K_TOMBSTONE = 1;
@@ -221,10 +221,19 @@ export class TapeReader {
   private pos = 0;
   private beforeNums = new Float64Array(8);
   private afterNums = new Float64Array(8);
+  /** The one event object next() fills when reusing (see the constructor). */
+  private readonly event: { -readonly [K in keyof DecodedEvent]-?: DecodedEvent[K] } | null;
 
-  constructor(tape: Uint8Array) {
+  /**
+   * `reuse`: next() returns the same event object each time, refilled (its rows are fresh): for
+   * a caller done with each event before reading the next, as the runtime is (no object per event).
+   */
+  constructor(tape: Uint8Array, reuse = false) {
     this.buf = Buffer.from(tape.buffer, tape.byteOffset, tape.byteLength);
     this.view = new DataView(tape.buffer, tape.byteOffset, tape.byteLength);
+    this.event = reuse
+      ? { kind: 'event', op: 'c', before: null, after: null, beforeComplete: false, beforeNums: null, afterNums: null }
+      : null;
   }
 
   get done(): boolean {
@@ -246,6 +255,16 @@ export class TapeReader {
     let after: Value[] | null = null;
     if ((flags & F_BEFORE) !== 0) before = this.row(false);
     if ((flags & F_AFTER) !== 0) after = this.row(true);
+    const e = this.event;
+    if (e !== null) {
+      e.op = op;
+      e.before = before;
+      e.after = after;
+      e.beforeComplete = (flags & F_COMPLETE) !== 0;
+      e.beforeNums = before !== null ? this.beforeNums : null;
+      e.afterNums = after !== null ? this.afterNums : null;
+      return e;
+    }
     return {
       kind: 'event',
       op,

@@ -349,7 +349,8 @@ export class PipelineRun {
     const raw = batch.raw;
     const values = raw === undefined ? batch.values : null;
     const count = raw !== undefined ? raw.starts.length : values!.length;
-    const fromTape = tape !== null ? new TapeReader(tape) : null;
+    // each event is done with (normalized, its changes pushed through) before the next is read
+    const fromTape = tape !== null ? new TapeReader(tape, true) : null;
     const chains = s.chains;
     const skips = chains.map((c) => c.resume?.[batch.split] ?? 0);
     const dlSkip = s.deadLetter?.resumeIndex(batch.split) ?? 0;
