@@ -29,6 +29,8 @@ export interface SinkWriter {
    * packs them into typed columns); see Output.int64AsNumber.
    */
   readonly int64AsNumber?: boolean;
+  /** True when write() copies the values it keeps (the caller may reuse the row array); see Output.copiesRows. */
+  readonly copiesRows?: boolean;
   /** Rows buffered (or staged) since the last commit. */
   pending(): number;
   /** Optionally write out buffered rows (not yet visible) when at least `minRows` are buffered. */

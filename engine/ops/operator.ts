@@ -15,6 +15,12 @@ export interface Output {
    * making bigints. Absent or false: rows hold exactly the values of their types.
    */
   readonly int64AsNumber?: boolean;
+  /**
+   * True when change() is done with the row array once it returns (it copies the values it keeps):
+   * the caller may refill the same array for its next change. Absent or false: every change()
+   * gets an array of its own.
+   */
+  readonly copiesRows?: boolean;
 }
 
 /** Services the runtime offers operators. */

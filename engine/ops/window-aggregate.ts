@@ -306,13 +306,15 @@ export class WindowAggregateOp implements Operator {
     const nKeys = this.config.groupKeys.length;
     const acc = this.acc;
     const out = this.out;
-    // A sink packing int64s takes safe BIGINT/DECIMAL values as numbers: no bigint per value.
+    // A sink packing int64s takes safe BIGINT/DECIMAL values as numbers: no bigint per value; one
+    // that copies what it keeps gets the same array for every row (each fills all of it).
     const loose = out.int64AsNumber === true;
+    const reuse = out.copiesRows === true ? new Array<Value>(width) : null;
     for (let g = 0; g < win.groups; g++) {
       const slots = win.chunks[g >>> CHUNK_BITS]!;
       const at = (g & MASK) * stride;
       if ((slots[at + NET] as number) <= 0) continue; // every row retracted: nothing to emit
-      const row = new Array<Value>(width);
+      const row = reuse ?? new Array<Value>(width);
       const kv = win.keys[g];
       if (this.single !== undefined) row[0] = win.bigKey[g] === 1 && !loose ? BigInt(kv as number) : (kv as Value);
       else for (let i = 0; i < nKeys; i++) row[i] = (kv as Value[])[i]!;

@@ -190,7 +190,12 @@ export class PipelineRun {
       for (const s of sinks) {
         const writer = this.o.openSink(s.sink, s.plan.schema, planFingerprint(s.plan));
         const ctx = this.contextFor(s.sink.name, metrics, () => srcRun as SourceRun);
-        const sinkOutput = { change: (row: Row, w: number) => writer.write(row, w), watermark: () => {}, int64AsNumber: writer.int64AsNumber === true };
+        const sinkOutput = {
+          change: (row: Row, w: number) => writer.write(row, w),
+          watermark: () => {},
+          int64AsNumber: writer.int64AsNumber === true,
+          copiesRows: writer.copiesRows === true,
+        };
         const chain = lowerSink(s.plan, sinkOutput, ctx);
         let resume;
         try {

@@ -180,6 +180,8 @@ export class IcebergSink implements SinkWriter {
 
   /** The row packer takes safe BIGINT/DECIMAL values as numbers. */
   readonly int64AsNumber = true;
+  /** write() copies each value into the packer's columns (strings and bytes by reference). */
+  readonly copiesRows = true;
 
   write(row: Row, weight: number): void {
     if (this.writeError) return; // the next commit fails with it; nothing after it is kept
