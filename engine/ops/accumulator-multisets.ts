@@ -111,8 +111,15 @@ export class ExtremeKind implements Kind {
   }
   result(s: unknown[], at: number, loose?: boolean): Value {
     if (s[at + 4] === true) {
-      let best: Value = null;
-      for (const v of multisetPositives(s, at)) if (best === null || this.better(v, best)) best = v;
+      // the best of the values whose count is > 0, scanned in place (no list of them)
+      let best: Value = (s[at + 1] as number) > 0 ? (s[at] as Value) : null;
+      const rest = s[at + 2] as ValueMultiset | null;
+      if (rest !== null)
+        for (let i = 0; i < rest.size; i++)
+          if (rest.countAt(i) > 0) {
+            const v = rest.valueAt(i);
+            if (best === null || this.better(v, best)) best = v;
+          }
       s[at + 3] = best;
       s[at + 4] = false;
     }
