@@ -41,12 +41,17 @@ const shape = (e: unknown): SdkErrorShape => (typeof e === 'object' && e !== nul
 const statusOf = (e: unknown): number | undefined => shape(e).$metadata?.httpStatusCode;
 const nameOf = (e: unknown): string => shape(e).name ?? 'Error';
 
-/** 5xx, 429, throttling, request timeouts and network-level failures are worth another try. */
-function isTransient(e: unknown): boolean {
+/**
+ * 5xx, 429, throttling, request timeouts, network-level failures and 499 (the server dropped the
+ * request as if the client had gone: MinIO answers "ClientDisconnected" to requests in flight while
+ * it shuts down) are worth another try.
+ */
+export function isTransient(e: unknown): boolean {
   const status = statusOf(e);
   const name = nameOf(e);
-  if (THROTTLING.has(name) || name === 'RequestTimeout' || name === 'TimeoutError' || name === 'InternalError') return true;
-  if (status !== undefined && status > 0) return status >= 500 || status === 429;
+  if (THROTTLING.has(name) || name === 'RequestTimeout' || name === 'TimeoutError' || name === 'InternalError' || name === 'ClientDisconnected')
+    return true;
+  if (status !== undefined && status > 0) return status >= 500 || status === 429 || status === 499;
   const code = shape(e).code;
   return code !== undefined && NETWORK_CODES.has(code);
 }

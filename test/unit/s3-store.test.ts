@@ -18,7 +18,7 @@ import { listTables } from '../../catalog/iceberg/warehouse.js';
 import { ObjectStoreError } from '../../catalog/store/object-store.js';
 import { backoffMs, DEFAULT_RETRY_POLICY, RetriesExhaustedError, withRetry } from '../../catalog/store/retry.js';
 import { describeS3Config, parseS3Uri, resolveS3Config, S3ConfigError } from '../../catalog/store/s3-config.js';
-import { openS3Store, type S3Store } from '../../catalog/store/s3-store.js';
+import { isTransient, openS3Store, type S3Store } from '../../catalog/store/s3-store.js';
 import { T, type Schema, type Value } from '../../catalog/types.js';
 import { writeDataFiles } from '../../engine/sinks/data-file-writer.js';
 
@@ -118,6 +118,24 @@ describe('S3 configuration', () => {
 });
 
 describe('retry policy', () => {
+  it('retries 5xx, 429, 499 (MinIO shutting down: ClientDisconnected), throttling and network failures, not other 4xx', () => {
+    const sdkError = (name: string, status?: number, code?: string) =>
+      Object.assign(new Error(name), { name, code, $metadata: status === undefined ? {} : { httpStatusCode: status } });
+    for (const e of [
+      sdkError('ClientDisconnected', 499),
+      sdkError('Unknown', 499),
+      sdkError('ServiceUnavailable', 503),
+      sdkError('InternalError', 500),
+      sdkError('SlowDown', 503),
+      sdkError('TooManyRequests', 429),
+      sdkError('Error', undefined, 'ECONNRESET'),
+      sdkError('TimeoutError'),
+    ])
+      expect(isTransient(e), e.name).toBe(true);
+    for (const e of [sdkError('AccessDenied', 403), sdkError('NoSuchBucket', 404), sdkError('PreconditionFailed', 412), sdkError('Error')])
+      expect(isTransient(e), e.name).toBe(false);
+  });
+
   it('backs off exponentially with equal jitter, capped', () => {
     const p = { maxAttempts: 8, baseDelayMs: 100, maxDelayMs: 1000, maxElapsedMs: 30_000 };
     const delays = (random: number): number[] => [1, 2, 3, 4, 5].map((a) => backoffMs(p, a, () => random));
