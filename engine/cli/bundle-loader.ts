@@ -4,9 +4,9 @@
 // modules, `run` ~0.2 s sooner than from its ~140. A bundle missing, older than tsc's output of
 // this file, or disabled (STREAMFORGE_NO_BUNDLE=1) falls back to the ES modules tsc emitted, which
 // behave the same.
-import { statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { freshBundle } from '../core/compiled-script.js';
 import { requireWithCodeCache } from './code-cache.js';
 
 type CheckModule = typeof import('./check-command.js');
@@ -14,14 +14,8 @@ type CommandsModule = typeof import('./commands.js');
 
 /** The bundle's exports, or undefined when it is missing, stale or disabled. */
 function bundled<T>(bundle: string, cacheName: string): T | undefined {
-  if (process.env['STREAMFORGE_NO_BUNDLE'] === '1') return undefined;
-  const self = fileURLToPath(import.meta.url);
   const file = fileURLToPath(new URL(bundle, import.meta.url));
-  try {
-    if (statSync(file).mtimeMs < statSync(self).mtimeMs) return undefined;
-  } catch {
-    return undefined; // not bundled (running from sources, or tsc only)
-  }
+  if (!freshBundle(file, fileURLToPath(import.meta.url))) return undefined;
   if (process.env['STREAMFORGE_NO_CODE_CACHE'] === '1') return createRequire(import.meta.url)(file) as T;
   return requireWithCodeCache(file, cacheName) as T;
 }

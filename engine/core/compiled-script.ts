@@ -22,12 +22,20 @@ export function compiledScript(path: string): URL | null {
  * STREAMFORGE_NO_BUNDLE=1; else `url` itself.
  */
 export function preferBundle(url: URL): URL {
-  if (process.env['STREAMFORGE_NO_BUNDLE'] === '1' || url.protocol !== 'file:' || !url.pathname.endsWith('.js')) return url;
+  if (url.protocol !== 'file:' || !url.pathname.endsWith('.js')) return url;
   const bundle = new URL(url.href.replace(/\.js$/, '.bundle.cjs'));
+  return freshBundle(fileURLToPath(bundle), fileURLToPath(url)) ? bundle : url;
+}
+
+/**
+ * Whether the bundle file exists and is not older than `builtWith` (a file tsc wrote in the same
+ * build: an older bundle is left over from an earlier one), and STREAMFORGE_NO_BUNDLE is not 1.
+ */
+export function freshBundle(bundle: string, builtWith: string): boolean {
+  if (process.env['STREAMFORGE_NO_BUNDLE'] === '1') return false;
   try {
-    if (statSync(fileURLToPath(bundle)).mtimeMs >= statSync(fileURLToPath(url)).mtimeMs) return bundle;
+    return statSync(bundle).mtimeMs >= statSync(builtWith).mtimeMs;
   } catch {
-    // no bundle (tsc only): the script itself
+    return false; // not bundled (running from sources, or tsc only)
   }
-  return url;
 }
