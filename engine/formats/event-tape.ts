@@ -210,6 +210,11 @@ export class TapeWriter {
   }
 }
 
+type MutableEvent = { -readonly [K in keyof DecodedEvent]-?: DecodedEvent[K] };
+
+/** An event object of the one shape next() fills. */
+const newEvent = (): MutableEvent => ({ kind: 'event', op: 'c', before: null, after: null, beforeComplete: false, beforeNums: null, afterNums: null });
+
 /**
  * Reads decode results back, in order, with fresh row arrays (the normalizer may keep them), and
  * each int64 value in the safe-integer range also as a number in the event's beforeNums /
@@ -222,7 +227,7 @@ export class TapeReader {
   private beforeNums = new Float64Array(8);
   private afterNums = new Float64Array(8);
   /** The one event object next() fills when reusing (see the constructor). */
-  private readonly event: { -readonly [K in keyof DecodedEvent]-?: DecodedEvent[K] } | null;
+  private readonly event: MutableEvent | null;
 
   /**
    * `reuse`: next() returns the same event object each time, refilled (its rows are fresh): for
@@ -231,9 +236,7 @@ export class TapeReader {
   constructor(tape: Uint8Array, reuse = false) {
     this.buf = Buffer.from(tape.buffer, tape.byteOffset, tape.byteLength);
     this.view = new DataView(tape.buffer, tape.byteOffset, tape.byteLength);
-    this.event = reuse
-      ? { kind: 'event', op: 'c', before: null, after: null, beforeComplete: false, beforeNums: null, afterNums: null }
-      : null;
+    this.event = reuse ? newEvent() : null;
   }
 
   get done(): boolean {
@@ -255,25 +258,14 @@ export class TapeReader {
     let after: Value[] | null = null;
     if ((flags & F_BEFORE) !== 0) before = this.row(false);
     if ((flags & F_AFTER) !== 0) after = this.row(true);
-    const e = this.event;
-    if (e !== null) {
-      e.op = op;
-      e.before = before;
-      e.after = after;
-      e.beforeComplete = (flags & F_COMPLETE) !== 0;
-      e.beforeNums = before !== null ? this.beforeNums : null;
-      e.afterNums = after !== null ? this.afterNums : null;
-      return e;
-    }
-    return {
-      kind: 'event',
-      op,
-      before,
-      after,
-      beforeComplete: (flags & F_COMPLETE) !== 0,
-      beforeNums: before !== null ? this.beforeNums : null,
-      afterNums: after !== null ? this.afterNums : null,
-    };
+    const e = this.event ?? newEvent();
+    e.op = op;
+    e.before = before;
+    e.after = after;
+    e.beforeComplete = (flags & F_COMPLETE) !== 0;
+    e.beforeNums = before !== null ? this.beforeNums : null;
+    e.afterNums = after !== null ? this.afterNums : null;
+    return e;
   }
 
   /** A row image, its int64 values also as numbers in afterNums (or beforeNums) when safe, else NaN. */
