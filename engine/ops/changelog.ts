@@ -270,7 +270,7 @@ export class ChangelogNormalizer {
     const width = this.config.columns;
     switch (this.mode) {
       case 'keyed':
-        return { mode: 'keyed', rows: this.byKey.toRowsJson() } satisfies Snapshot;
+        return { mode: 'keyed', rows: this.byKey.checkpointRows() } satisfies Snapshot;
       case 'multiset': {
         const rows: Row[] = [];
         for (const list of this.live.values()) for (const r of list) rows.push(r);
@@ -288,7 +288,7 @@ export class ChangelogNormalizer {
     this.byKey.clear();
     this.live.clear();
     if (s.mode === 'append') return;
-    if (s.mode === 'keyed') this.byKey.fromRowsJson(s.rows, (r) => this.key(r));
+    if (s.mode === 'keyed') this.byKey.restoreRows(s.rows, (r) => this.key(r));
     else for (const r of decodeRows(s.rows)) this.addLive(r);
   }
 }

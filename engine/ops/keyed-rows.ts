@@ -74,25 +74,25 @@ export class KeyedRows {
   }
 
   /** The rows in order, for a checkpoint: the store's pages as they are (no pass over the rows). */
-  toRowsJson(): RowPages {
+  checkpointRows(): RowPages {
     return this.rows.pages();
   }
 
   /** Replace the contents by checkpointed rows (in order); `keyOf` gives each row's key. */
-  fromRowsJson(json: RowsJson | RowPages, keyOf: (row: Row) => GroupKey): void {
+  restoreRows(saved: RowsJson | RowPages, keyOf: (row: Row) => GroupKey): void {
     this.clear();
-    if (json instanceof RowPages) {
+    if (saved instanceof RowPages) {
       // the store as it was (same slots, so the same order); only the key index is rebuilt
-      const rows = (this.rows = RowStore.fromPages(json));
+      const rows = (this.rows = RowStore.fromPages(saved));
       for (let slot = 0; slot < rows.end; slot++) if (rows.isLive(slot)) this.index.set(keyOf(rows.read(slot)), slot);
       return;
     }
-    if (!(json instanceof PackedRows)) {
-      for (const r of decodeRows(json)) this.put(keyOf(r), r);
+    if (!(saved instanceof PackedRows)) {
+      for (const r of decodeRows(saved)) this.put(keyOf(r), r);
       return;
     }
     // Row by row through one scratch row: the store copies what it keeps.
-    const { n, cols } = json;
+    const { n, cols } = saved;
     const row = new Array<Value>(this.width).fill(null);
     const from = new Int32Array(cols.length);
     for (let r = 0; r < n; r++) {

@@ -278,9 +278,9 @@ describe('RowStore', () => {
     const rows: Value[][] = [];
     k.forEach((r) => rows.push(r));
     const keyOf = (r: readonly Value[]): GroupKey => r[0] as bigint;
-    for (const saved of [throughCheckpoint(k.toRowsJson()), encodeRows(rows, 3)]) {
+    for (const saved of [throughCheckpoint(k.checkpointRows()), encodeRows(rows, 3)]) {
       const back = new KeyedRows(3);
-      back.fromRowsJson(saved, keyOf);
+      back.restoreRows(saved, keyOf);
       const got: Value[][] = [];
       back.forEach((r) => got.push(r));
       expect(got).toEqual(rows);
