@@ -1,10 +1,22 @@
 // Accumulator kinds for counts, sums/averages and variance moments: each one works on a slice of
 // a group's flat state array and takes signed weights, so a retraction undoes an insert exactly
-// (integer and DECIMAL inputs are summed in bigints; DOUBLE inputs in doubles). Exact sums become
-// DOUBLE results through one correctly rounded division. Pure computation: no I/O, no SQL imports.
+// (integer and DECIMAL inputs are summed in bigints; DOUBLE inputs as bigints times a power of two,
+// exact-double.ts). Exact sums become DOUBLE results through one correctly rounded division. Pure computation: no I/O, no SQL imports.
 import type { DataType } from '../../catalog/types.js';
 import type { JsonValue, Value } from '../core/value.js';
-import { valueFromJson, valueToJson } from '../core/value.js';
+import { valueFromJson } from '../core/value.js';
+import {
+  EXACT_DOUBLE_SLOTS,
+  exactAdd,
+  exactFromDoubles,
+  exactFromJson,
+  exactInit,
+  exactNonFinite,
+  exactSquaredDeviationsOver,
+  exactSumOver,
+  exactToJson,
+  ratio,
+} from './exact-double.js';
 
 /** One aggregate's behaviour over the slots [at, at + slots) of a group's state array. */
 export interface Kind {
@@ -27,38 +39,8 @@ const POW10N: bigint[] = [];
 for (let i = 0; i <= 80; i++) POW10N.push(10n ** BigInt(i));
 const pow10n = (n: number): bigint => POW10N[n] ?? 10n ** BigInt(n);
 
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
-/** Number of significant bits of x > 0. */
-function bitLength(x: bigint): number {
-  const hex = x.toString(16);
-  return (hex.length - 1) * 4 + 32 - Math.clz32(parseInt(hex[0]!, 16));
-}
-
-/**
- * num / den (den > 0) as the nearest double (ties to even): one IEEE division when both fit in
- * 53 bits, else a bigint quotient carrying 55+ significant bits and a sticky bit, so Number()
- * rounds it exactly once, then an exact scaling by a power of two.
- */
-export function ratio(num: bigint, den: bigint): number {
-  const a = num < 0n ? -num : num;
-  if (a <= MAX_SAFE && den <= MAX_SAFE) return Number(num) / Number(den);
-  const shift = 55 - (bitLength(a) - bitLength(den));
-  let q: bigint;
-  let r: bigint;
-  if (shift >= 0) {
-    const x = a << BigInt(shift);
-    q = x / den;
-    r = x % den;
-  } else {
-    const d = den << BigInt(-shift);
-    q = a / d;
-    r = a % d;
-  }
-  if (r !== 0n) q |= 1n;
-  const mag = Number(q) * Math.pow(2, -shift);
-  return num < 0n ? -mag : mag;
-}
+export { ratio };
 
 export function scaleOf(t: DataType | undefined): number {
   return t !== undefined && t.kind === 'decimal' ? t.scale : 0;
@@ -224,9 +206,12 @@ export class ExactSumKind implements Kind {
   }
 }
 
-/** SUM/AVG over DOUBLE: a plain double sum (retractions subtract; doubles may round). */
+/**
+ * SUM/AVG over DOUBLE, exact (exact-double.ts): a retraction undoes its insert to the bit, and the
+ * result is the exact sum (or mean) of the rows present, rounded once.
+ */
 export class DoubleSumKind implements Kind {
-  readonly slots = 2; // [n, sum]
+  readonly slots = 1 + EXACT_DOUBLE_SLOTS; // [n, exact sum]
   readonly stateKey = 'double-sum';
   constructor(
     private readonly avg: boolean,
@@ -234,27 +219,30 @@ export class DoubleSumKind implements Kind {
   ) {}
   init(s: unknown[], at: number): void {
     s[at] = 0;
-    s[at + 1] = 0;
+    exactInit(s, at + 1);
   }
   add(s: unknown[], at: number, v: Value, w: number): void {
     s[at] = (s[at] as number) + w;
-    s[at + 1] = (s[at + 1] as number) + (v as number) * w;
+    exactAdd(s, at + 1, v as number, w, false);
   }
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
     if (n <= 0) return null;
-    const sum = s[at + 1] as number;
-    if (this.avg) return sum / n;
-    if (this.resultType.kind === 'bigint') return BigInt(Math.trunc(sum));
-    return sum;
+    const odd = exactNonFinite(s, at + 1);
+    const value = odd ?? exactSumOver(s, at + 1, this.avg ? n : 1);
+    if (this.avg) return value;
+    if (this.resultType.kind === 'bigint') return BigInt(Math.trunc(value));
+    return value;
   }
   toJson(s: unknown[], at: number): unknown {
-    return [s[at], valueToJson(s[at + 1] as number)];
+    return [s[at], ...exactToJson(s, at + 1)];
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
-    const [n, sum] = j as [number, JsonValue];
-    s[at] = n;
-    s[at + 1] = valueFromJson(sum);
+    const a = j as unknown[];
+    s[at] = a[0] as number;
+    // [n, sum]: a plain double sum, as versions before the exact sum kept it
+    if (a.length === 2) exactFromDoubles(s, at + 1, valueFromJson(a[1] as JsonValue) as number, 0);
+    else exactFromJson(s, at + 1, a.slice(1));
   }
 }
 
@@ -316,37 +304,38 @@ export class ExactMomentKind implements Kind {
   }
 }
 
-/** VAR/STDDEV over DOUBLE: count, sum and sum of squares as doubles. */
+/**
+ * VAR/STDDEV over DOUBLE: count, exact sum and exact sum of squares (exact-double.ts), so large
+ * means do not cancel the spread and retractions undo inserts exactly; one final rounding.
+ */
 export class DoubleMomentKind implements Kind {
-  readonly slots = 3; // [n, S, Q]
+  readonly slots = 1 + EXACT_DOUBLE_SLOTS; // [n, exact sums]
   readonly stateKey = 'double-moment';
   constructor(private readonly fn: Moment) {}
   init(s: unknown[], at: number): void {
     s[at] = 0;
-    s[at + 1] = 0;
-    s[at + 2] = 0;
+    exactInit(s, at + 1);
   }
   add(s: unknown[], at: number, v: Value, w: number): void {
-    const x = v as number;
     s[at] = (s[at] as number) + w;
-    s[at + 1] = (s[at + 1] as number) + x * w;
-    s[at + 2] = (s[at + 2] as number) + x * x * w;
+    exactAdd(s, at + 1, v as number, w, true);
   }
   result(s: unknown[], at: number): Value {
     const n = s[at] as number;
     const samp = isSamp(this.fn);
     if (samp ? n < 2 : n <= 0) return null;
-    const S = s[at + 1] as number;
-    const num = n * (s[at + 2] as number) - S * S;
-    return finishMoment(this.fn, num > 0 ? num / (n * (samp ? n - 1 : n)) : 0);
+    // a NaN or an infinity among the values makes the spread undefined
+    if (exactNonFinite(s, at + 1) !== null) return Number.NaN;
+    return finishMoment(this.fn, exactSquaredDeviationsOver(s, at + 1, n, samp ? n - 1 : n));
   }
   toJson(s: unknown[], at: number): unknown {
-    return [s[at], valueToJson(s[at + 1] as number), valueToJson(s[at + 2] as number)];
+    return [s[at], ...exactToJson(s, at + 1)];
   }
   fromJson(s: unknown[], at: number, j: unknown): void {
-    const [n, S, Q] = j as [number, JsonValue, JsonValue];
-    s[at] = n;
-    s[at + 1] = valueFromJson(S);
-    s[at + 2] = valueFromJson(Q);
+    const a = j as unknown[];
+    s[at] = a[0] as number;
+    // [n, S, Q]: plain double sums, as versions before the exact sums kept them
+    if (a.length === 3) exactFromDoubles(s, at + 1, valueFromJson(a[1] as JsonValue) as number, valueFromJson(a[2] as JsonValue) as number);
+    else exactFromJson(s, at + 1, a.slice(1));
   }
 }

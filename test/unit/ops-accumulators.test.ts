@@ -220,6 +220,69 @@ describe('VAR and STDDEV', () => {
   });
 });
 
+describe('DOUBLE sums and moments are exact', () => {
+  it('a large mean does not cancel the spread (VAR/STDDEV of 100000001..100000004)', () => {
+    const rows: [Value, number][] = [100000001, 100000002, 100000003, 100000004].map((x) => [x, 1]);
+    const [vp, vs, sp, ss] = (['var_pop', 'var_samp', 'stddev_pop', 'stddev_samp'] as const).map((fn) => acc(fn, T.double, T.double));
+    for (const a of [vp!, vs!, sp!, ss!]) feed(a, rows);
+    expect(vp!.result()).toBe(1.25);
+    expect(vs!.result()).toBe(5 / 3);
+    expect(sp!.result()).toBe(Math.sqrt(1.25));
+    expect(ss!.result()).toBe(Math.sqrt(5 / 3));
+  });
+
+  it('retracting a huge value leaves the exact moments of the rest', () => {
+    const vp = acc('var_pop', T.double, T.double);
+    feed(vp, [[1e15, 1], [1, 1], [2, 1], [4, 1], [1e15, -1]]);
+    expect(vp.result()).toBe(14 / 9); // 1, 2, 4: (3·21 − 7²) / 3²
+    const fractions = acc('var_samp', T.double, T.double);
+    feed(fractions, [[1e300, 1], [0.1, 1], [0.2, 1], [0.3, 1], [1e300, -1]]);
+    expect(fractions.result()).toBeCloseTo(0.01, 16);
+  });
+
+  it('SUM and AVG of DOUBLE undo a retraction to the bit, rounding the exact sum once', () => {
+    const sum = acc('sum', T.double, T.double);
+    const avg = acc('avg', T.double, T.double);
+    const rows: [Value, number][] = [[1e20, 1], [0.1, 1], [0.2, 1], [1e20, -1]];
+    feed(sum, rows);
+    feed(avg, rows);
+    expect(sum.result()).toBe(0.1 + 0.2); // the exact 0.1 + 0.2 rounds as one IEEE addition does
+    expect(avg.result()).toBe((0.1 + 0.2) / 2);
+    const tiny = acc('sum', T.double, T.double);
+    feed(tiny, [[5e-324, 1], [5e-324, 1], [1, 1], [1, -1]]);
+    expect(tiny.result()).toBe(1e-323);
+  });
+
+  it('NaN and infinities count like values: present they decide the result, retracted they are gone', () => {
+    const sum = acc('sum', T.double, T.double);
+    const vp = acc('var_pop', T.double, T.double);
+    for (const a of [sum, vp]) feed(a, [[1.5, 1], [Infinity, 1]]);
+    expect(sum.result()).toBe(Infinity);
+    expect(vp.result()).toBeNaN();
+    for (const a of [sum, vp]) feed(a, [[-Infinity, 1]]);
+    expect(sum.result()).toBeNaN();
+    for (const a of [sum, vp]) feed(a, [[Infinity, -1], [-Infinity, -1], [Number.NaN, 1]]);
+    expect(sum.result()).toBeNaN();
+    for (const a of [sum, vp]) feed(a, [[Number.NaN, -1], [2.5, 1]]);
+    expect(sum.result()).toBe(4);
+    expect(vp.result()).toBe(0.25);
+  });
+
+  it('restores its state from a snapshot, and from the plain double sums older versions kept', () => {
+    const vs = acc('var_samp', T.double, T.double);
+    feed(vs, [[1e15, 1], [0.5, 1], [2.25, 1], [7, 1], [1e15, -1]]);
+    const copy = acc('var_samp', T.double, T.double);
+    copy.restore(JSON.parse(JSON.stringify(vs.snapshot())));
+    expect(copy.result()).toBe(vs.result());
+    const old = acc('var_pop', T.double, T.double);
+    old.restore([[3, 7, 21]]); // [n, S, Q] of 1, 2, 4
+    expect(old.result()).toBe(14 / 9);
+    const oldSum = acc('avg', T.double, T.double);
+    oldSum.restore([[2, 0.75]]);
+    expect(oldSum.result()).toBe(0.375);
+  });
+});
+
 describe('ratio: a bigint quotient as the nearest double', () => {
   /** Exact rational value of a finite double as [numerator, power-of-two denominator]. */
   function exact(x: number): [bigint, bigint] {
@@ -340,8 +403,8 @@ describe('AccumulatorSet', () => {
     const keyed = plain.map((p, i) => ({ ...p, inputKey: keys[i]! }));
     const one = new AccumulatorSet(plain);
     const two = new AccumulatorSet(keyed);
-    // SUM/AVG share [n, small, big]; VAR_POP/STDDEV_SAMP share [n, S, Q]; MAX and the filtered SUM keep their own
-    expect(two.width).toBe(one.width - 3 - 3);
+    // SUM/AVG share [n, small, big]; VAR_POP/STDDEV_SAMP share [n, exact sums]; MAX and the filtered SUM keep their own
+    expect(two.width).toBe(one.width - 3 - 7);
     const s1: unknown[] = new Array(one.width);
     const s2: unknown[] = new Array(two.width);
     one.init(s1, 0);
