@@ -118,9 +118,15 @@ class OptionSet {
     return this.byKey.get(key);
   }
 
+  /** The option when its value can be judged: not one whose \${NAME} is unset (already reported). */
+  judged(key: string): ResolvedOption | undefined {
+    const o = this.byKey.get(key);
+    return o?.unsetEnv === true ? undefined : o;
+  }
+
   /** Lower-cased value of an enumerated option (validated), or the default. */
   choice(key: string, dflt: string): string {
-    const o = this.byKey.get(key);
+    const o = this.judged(key);
     if (!o) return dflt;
     const allowed = this.specs[key]!.values!;
     const v = o.value.trim().toLowerCase();
@@ -132,7 +138,7 @@ class OptionSet {
   }
 
   durationMs(key: string, dflt: number): number {
-    const o = this.byKey.get(key);
+    const o = this.judged(key);
     if (!o) return dflt;
     const r = parseDurationMs(o.value);
     if ('error' in r || r.ms <= 0) {
@@ -256,7 +262,7 @@ export function sinkOptions(name: string, asts: readonly OptionAst[], env: Env, 
   set.checkApplicable(connector);
   let namespace = 'default';
   let table = name;
-  const t = set.get('table');
+  const t = set.judged('table');
   if (t) {
     const parts = t.value.trim().split('.');
     if (parts.length === 0 || !parts.every((p) => TABLE_PART.test(p))) {
@@ -271,7 +277,7 @@ export function sinkOptions(name: string, asts: readonly OptionAst[], env: Env, 
   const w = set.get('warehouse');
   if (w && w.value.trim() === '' && w.ast.value.indexOf('${') < 0)
     diags.error('invalid-option-value', "option 'warehouse' must not be empty", w.ast.valueSpan);
-  const partitionBy = set.get('partition_by');
+  const partitionBy = set.judged('partition_by');
   if (connector === 'iceberg') {
     set.choice('s3.path_style_access', 'true');
     checkS3Options(`sink '${name}'`, (k) => set.get(k), w, diags);

@@ -103,6 +103,16 @@ describe('planScript', () => {
     expect(JSON.stringify(r.diagnostics)).not.toMatch(/secret/);
   });
 
+  test('an option whose variable is unset is reported once, as unset, not also as an invalid value', () => {
+    const text = `CREATE SOURCE s (a INT, ts TIMESTAMP, WATERMARK FOR ts AS ts) WITH (path = 'p', changelog = '\${MODE}', idle_timeout = '\${IDLE}');
+      CREATE SINK k WITH (partition_by = '\${PARTS}', table = '\${TABLE}') AS SELECT a, window_start, window_end, COUNT(*) AS n
+        FROM TUMBLE(s, ts, INTERVAL '1' MINUTE) GROUP BY a, window_start, window_end;`;
+    const r = planScript([{ path: 'a.sql', text }], { env: {} });
+    expect(r.diagnostics.map((d) => [d.code, d.message])).toEqual(
+      ['MODE', 'IDLE', 'PARTS', 'TABLE'].map((n) => ['unset-env-var', `environment variable '${n}' is not set`]),
+    );
+  });
+
   test('SinkDef fields from WITH options', () => {
     const plans = plan(
       [
