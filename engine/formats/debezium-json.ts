@@ -71,7 +71,10 @@ class DebeziumJsonDecoder implements Decoder {
   private readonly direct: EnvelopeTapeWriter | null;
   /** The tape decodeBatchToTape is writing to, and the emit function that writes results to it. */
   private out: TapeWriter | null = null;
-  private readonly toTape = (r: DecodeResult): void => this.out!.write(r);
+  private readonly toTape = (r: DecodeResult): void => {
+    this.direct?.flush(this.out!); // records the walker wrote come first
+    this.out!.write(r);
+  };
   /** The current batch segment's text. */
   private readonly text = new LazyText();
   /** decodeBatch scratch: where each value's walk starts and ends in the copy, and its cached schema. */
@@ -117,9 +120,11 @@ class DebeziumJsonDecoder implements Decoder {
   decodeBatchToTape(bytes: Uint8Array, starts: Uint32Array, ends: Uint32Array, ascii: boolean, tape: TapeWriter, skipped = false): boolean {
     this.out = tape;
     this.hitsKnown = skipped && this.fast !== null;
+    this.direct?.startBatch();
     try {
       return this.batch(bytes, starts, ends, ascii, this.toTape, tape);
     } finally {
+      this.direct?.flush(tape);
       this.out = null;
       this.hitsKnown = false;
     }
@@ -271,13 +276,14 @@ class DebeziumJsonDecoder implements Decoder {
       const end = fast.walk(s, u, at, resume, st);
       if (end < 0 || skipWs(u, end) !== to) return false; // malformed, or the JS walker must read it
       const op = this.directOp(fast);
-      if (op !== null) return this.direct!.write(tape, op, s, u, st);
+      if (op !== null) return this.direct!.write(tape, op, s, u, st, to - at);
       if (!fast.images(s.get(), u, st)) return false;
     } catch (e) {
       if (!(e instanceof RangeError) && !(e instanceof SyntaxError)) throw e;
-      tape.rollback(mark);
+      tape.rollback(Math.max(mark, this.direct!.flushedTo)); // keeps the records flushed meanwhile
       return false; // nested too deeply for the walker's stack: the JS walker may still manage
     }
+    this.direct!.flush(tape);
     tape.write(this.verdict.finish(this.st, s.get(), u));
     return true;
   }

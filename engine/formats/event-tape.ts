@@ -167,6 +167,15 @@ export class TapeWriter {
     this.pos += n;
   }
 
+  /** Appends records some other writer put into src[a, b) (as bytes this writer would write). */
+  records(src: Uint8Array, a: number, b: number): void {
+    const n = b - a;
+    if (n <= 0) return;
+    this.room(n);
+    this.buf.set(subarray.call(src, a, b), this.pos);
+    this.pos += n;
+  }
+
   /** Any value, as write() writes the values of a row. */
   value(v: Value): void {
     this.room(9);

@@ -21,6 +21,7 @@ interface WasmApi {
   Instance: new (module: object) => { readonly exports: Record<string, unknown> };
 }
 type WalkFn = (inAddr: number, at: number, node: number, rows: number, ncols: number, out: number, slotBytes: number, rowOff: number, resume: number) => number;
+type TapeFn = (dst: number, table: number, op: number, flags: number) => number;
 
 const PAGE = 65536;
 /** Query tables live in [QUERY_BASE, QUERY_END): written once per query shape, never freed. */
@@ -45,6 +46,8 @@ export class JsonWalker {
   /** The result slots as 32-bit integers and as doubles (same bytes). */
   slots!: Int32Array;
   nums!: Float64Array;
+  /** All of the walker's memory, as bytes (tape records are read from it). */
+  bytes!: Uint8Array;
   private slotCap = PAGE;
   /** A view of the codes from tailAt on (loadTail: the same offset for every event of a schema). */
   private tail: Buffer | null = null;
@@ -63,6 +66,7 @@ export class JsonWalker {
   constructor(
     private readonly memory: WasmMemory,
     private readonly walkFn: WalkFn,
+    private readonly tapeFn: TapeFn,
   ) {
     this.ensure(SLOT_BASE + this.slotCap + PAGE);
     this.views();
@@ -83,6 +87,7 @@ export class JsonWalker {
     this.tail = null;
     this.slots = new Int32Array(buf, SLOT_BASE, this.slotCap >> 2);
     this.nums = new Float64Array(buf, SLOT_BASE, this.slotCap >> 3);
+    this.bytes = new Uint8Array(buf);
   }
 
   private ensure(bytes: number): void {
@@ -181,6 +186,10 @@ export class JsonWalker {
     new DataView(this.memory.buffer).setInt32(addr, v, true);
   }
 
+  writeF64(addr: number, v: number): void {
+    new DataView(this.memory.buffer).setFloat64(addr, v, true);
+  }
+
   writeBytes(addr: number, bytes: Uint8Array): void {
     new Uint8Array(this.memory.buffer, addr, bytes.length).set(bytes);
   }
@@ -192,6 +201,16 @@ export class JsonWalker {
    */
   walk(q: WalkerQuery, at: number, resume: boolean): number {
     return this.walkFn(this.base, at, q.top, q.rows, q.ncols, SLOT_BASE, q.slotBytes, q.rowOff, resume ? 1 : 0);
+  }
+
+  /**
+   * After a walk: writes its row images as a decode-tape event record (op index; flags: 1 before,
+   * 2 after, 4 complete before) at memory address dst, converting values with the column plan
+   * table at `table` (see json-walker-tape-wat.ts). The address after the record, or -1 when a
+   * value needs JS (then the bytes after dst are garbage). The caller makes sure the record fits.
+   */
+  tape(dst: number, table: number, op: number, flags: number): number {
+    return this.tapeFn(dst, table, op, flags);
   }
 }
 
@@ -207,7 +226,7 @@ export function jsonWalker(): JsonWalker | null {
     const bytes = assembleWat(JSON_WALKER_WAT);
     if (!api.validate(bytes)) return null;
     const exports = new api.Instance(new api.Module(bytes)).exports;
-    instance = new JsonWalker(exports['memory'] as WasmMemory, exports['walk'] as WalkFn);
+    instance = new JsonWalker(exports['memory'] as WasmMemory, exports['walk'] as WalkFn, exports['tape'] as TapeFn);
   } catch {
     instance = null; // e.g. --jitless: no WebAssembly compilation
   }

@@ -1,5 +1,5 @@
 // A tiny assembler for the WebAssembly text format subset the JSON walker is written in (folded
-// instructions only): module fields memory/global/func with exports, i32/i64/v128 instructions,
+// instructions only): module fields memory/global/func with exports, i32/i64/f64/v128 instructions,
 // block/loop/if with labels, calls. Returns the binary module. Pure; knows nothing about JSON.
 // Not a general WAT implementation: anything outside the subset throws an Error naming it.
 
@@ -17,12 +17,14 @@ def('none', {
   'i32.eqz': 0x45, 'i32.eq': 0x46, 'i32.ne': 0x47, 'i32.lt_s': 0x48, 'i32.lt_u': 0x49, 'i32.gt_s': 0x4a,
   'i32.gt_u': 0x4b, 'i32.le_s': 0x4c, 'i32.le_u': 0x4d, 'i32.ge_s': 0x4e, 'i32.ge_u': 0x4f,
   'i64.eqz': 0x50, 'i64.eq': 0x51, 'i64.ne': 0x52, 'i64.lt_u': 0x54,
-  'i32.clz': 0x67, 'i32.ctz': 0x68, 'i32.add': 0x6a, 'i32.sub': 0x6b, 'i32.mul': 0x6c,
+  'f64.lt': 0x63, 'f64.gt': 0x64, 'f64.le': 0x65, 'f64.ge': 0x66,
+  'i32.clz': 0x67, 'i32.ctz': 0x68, 'i32.add': 0x6a, 'i32.sub': 0x6b, 'i32.mul': 0x6c, 'i32.rem_u': 0x70,
   'i32.and': 0x71, 'i32.or': 0x72, 'i32.xor': 0x73, 'i32.shl': 0x74, 'i32.shr_s': 0x75, 'i32.shr_u': 0x76,
   'i64.ctz': 0x7a, 'i64.add': 0x7c, 'i64.sub': 0x7d, 'i64.and': 0x83, 'i64.or': 0x84, 'i64.xor': 0x85,
-  'i64.mul': 0x7e, 'i64.shl': 0x86, 'i64.shr_u': 0x88,
-  'f64.add': 0xa0, 'f64.mul': 0xa2, 'f64.neg': 0x9a,
-  'i32.wrap_i64': 0xa7, 'i64.extend_i32_u': 0xad, 'f64.convert_i32_u': 0xb8, 'f64.convert_i64_u': 0xba,
+  'i64.mul': 0x7e, 'i64.shl': 0x86, 'i64.shr_s': 0x87, 'i64.shr_u': 0x88,
+  'f64.abs': 0x99, 'f64.neg': 0x9a, 'f64.add': 0xa0, 'f64.sub': 0xa1, 'f64.mul': 0xa2,
+  'i32.wrap_i64': 0xa7, 'i64.extend_i32_s': 0xac, 'i64.extend_i32_u': 0xad, 'i64.trunc_f64_s': 0xb0,
+  'f64.convert_i32_u': 0xb8, 'f64.convert_i64_s': 0xb9, 'f64.convert_i64_u': 0xba,
   'i8x16.splat': [0xfd, 15], 'i8x16.eq': [0xfd, 35], 'i8x16.lt_u': [0xfd, 38], 'i8x16.ge_u': [0xfd, 44],
   'v128.and': [0xfd, 78], 'v128.or': [0xfd, 80], 'i8x16.bitmask': [0xfd, 100], 'i8x16.sub': [0xfd, 113],
 });
@@ -31,6 +33,7 @@ def('global', { 'global.get': 0x23, 'global.set': 0x24 });
 def('func', { call: 0x10 });
 def('label', { br: 0x0c, br_if: 0x0d });
 def('mem0', { 'i32.load8_u': 0x2d, 'i32.store8': 0x3a });
+def('mem1', { 'i32.store16': 0x3b });
 def('mem2', { 'i32.load': 0x28, 'i32.store': 0x36 });
 def('mem3', { 'i64.load': 0x29, 'f64.load': 0x2b, 'i64.store': 0x37, 'f64.store': 0x39 });
 def('mem4', { 'v128.load': [0xfd, 0] });

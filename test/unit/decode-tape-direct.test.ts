@@ -10,6 +10,7 @@ import { T } from '../../catalog/types.js';
 import { createDebeziumDecoder } from '../../engine/formats/debezium-json.js';
 import type { Decoder } from '../../engine/formats/decoded-event.js';
 import { TapeReader, TapeWriter } from '../../engine/formats/event-tape.js';
+import { JsonWalker } from '../../engine/formats/json-walker.js';
 import { decimalBase64, generateOrders, generatePageViews, mulberry32 } from '../../examples/ecommerce/generate.js';
 import { ORDERS_WITH_TX, PAGE_VIEWS, sourceDef } from '../harness/source-defs.js';
 import { fileOf } from '../harness/jsonl-file.js';
@@ -255,6 +256,40 @@ describe('decodeBatchToTape', () => {
       const used = all(TYPES).filter(() => rnd() < 0.5);
       compare(TYPES, used, lines, true, 1 + Math.floor(rnd() * 700));
     }
+  });
+
+  it('equals the old path where the walker writes the records itself (columns it converts, no METADATA)', () => {
+    const names = ['id', 'big', 'amount', 'whole', 'frac', 't3', 't6', 's', 'doc', 'strict'];
+    const used = names.map((n) => TYPES.columns.findIndex((c) => c.name === n));
+    const lines = typedEvents(6000, 13, true);
+    const records = vi.spyOn(JsonWalker.prototype, 'tape');
+    compare(TYPES, used, lines);
+    // most events convert in the walker; the rest (a value it leaves to JS) are written by JS
+    const byWalker = records.mock.results.filter((r) => (r.value as number) >= 0).length;
+    expect(byWalker).toBeGreaterThan(100);
+    expect(records.mock.results.length - byWalker).toBeGreaterThan(1000);
+    records.mockRestore();
+    for (const batch of [1, 7, 333]) compare(TYPES, used.slice(2, 5), lines.slice(0, 1500), true, batch, 16);
+    // every value form of every such column, the others good, in each image, with and without the schema block
+    // (good: values the walker converts; with the schema block, amount is Connect Decimal bytes)
+    const good = new Map(TYPED.map(([c, vals]) => [c.name, vals[0]!]));
+    for (const [n, v] of [['whole', '"-5"'], ['t6', '-5'], ['doc', '"s"']] as const) good.set(n, v);
+    const rowWith = (name: string, v: string, schema: boolean): string =>
+      `{${[...good].map(([n, g]) => `"${n}":${n === name ? v : schema && n === 'amount' ? `"${decimalBase64(20545)}"` : g}`).join(',')}}`;
+    const grid: string[] = [];
+    for (const [c, vals] of TYPED) {
+      if (!names.includes(c.name)) continue;
+      for (const v of c.name === 'amount' ? [...vals, ...BASE64_EDGES] : vals)
+        for (const schema of [false, true]) {
+          const r = rowWith(c.name, v, schema);
+          for (const env of [`{"op":"c","before":null,"after":${r}}`, `{"op":"u","before":${r},"after":${r}}`, `{"op":"d","before":${r},"after":null}`])
+            grid.push(schema ? `{"schema":${TYPES_SCHEMA},"payload":${env}}` : env);
+        }
+    }
+    const gridRecords = vi.spyOn(JsonWalker.prototype, 'tape');
+    compare(TYPES, used, grid);
+    expect(gridRecords.mock.results.filter((r) => (r.value as number) >= 0).length).toBeGreaterThan(grid.length / 4);
+    gridRecords.mockRestore();
   });
 
   it('rolls back an event whose value fails midway (before or after image, metadata), on a tape that grows', () => {
