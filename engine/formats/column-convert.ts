@@ -82,11 +82,20 @@ function checkDecimal(p: ColumnPlan, v: bigint | null): Converted {
   return (v < 0n ? -v : v) < p.limit ? v : BAD;
 }
 
+/**
+ * A TIMESTAMP value (epoch micros) when it is a safe integer, i.e. within ±2^53 µs of the epoch
+ * (1684-10-23 to 2255-06-05; the engine computes times as exact doubles), else BAD.
+ */
+function timestampMicros(us: number): Converted {
+  return us <= MAX_TIMESTAMP_US && us >= -MAX_TIMESTAMP_US ? us : BAD;
+}
+const MAX_TIMESTAMP_US = Number.MAX_SAFE_INTEGER;
+
 /** Epoch micros of an integer in the plan's unit to the column value (date: days; timestamp: truncated micros). */
 function fromMicros(p: ColumnPlan, us: number): Converted {
   if (us !== us || !Number.isFinite(us)) return BAD;
   if (p.conv === 'date') return Math.floor(us / DAY_US);
-  return floorTo(us, p.truncMicros);
+  return timestampMicros(floorTo(us, p.truncMicros));
 }
 
 /** Integer text s[a..b) as an epoch value in the plan's unit. */
@@ -140,7 +149,7 @@ export function convString(p: ColumnPlan, c: string, a: number, b: number): Conv
     }
     case 'timestamp': {
       const us = parseTimestampMicros(c, a, b);
-      return us === us ? floorTo(us, p.truncMicros) : epochText(p, c, a, b);
+      return us === us ? timestampMicros(floorTo(us, p.truncMicros)) : epochText(p, c, a, b);
     }
     case 'bytes': {
       const v = base64ToBytes(c, a, b);
@@ -185,9 +194,9 @@ export function convNumber(p: ColumnPlan, s: string, a: number, b: number): Conv
         const v = num.negative ? 0 - num.magnitude : num.magnitude;
         if (p.conv === 'timestamp') {
           // whole milliseconds/days are already truncated for TIMESTAMP(3..6)/any precision
-          if (p.unit === 'ms') return p.truncMicros > 1000 ? floorTo(v * 1000, p.truncMicros) : v * 1000;
-          if (p.unit === 'us') return floorTo(v, p.truncMicros);
-          return v * DAY_US;
+          if (p.unit === 'ms') return timestampMicros(p.truncMicros > 1000 ? floorTo(v * 1000, p.truncMicros) : v * 1000);
+          if (p.unit === 'us') return floorTo(v, p.truncMicros); // 15 digits at most: in range
+          return timestampMicros(v * DAY_US);
         }
         if (p.unit === 'days') return v;
         return fromMicros(p, p.unit === 'ms' ? v * 1000 : v);

@@ -30,6 +30,19 @@ export function recordInteger(walker: JsonWalker, r: number): number {
   return (info & 4) !== 0 ? 0 - m : m;
 }
 
+/** Largest |epoch ms| whose micros are within the TIMESTAMP range (a safe integer: column-convert.ts). */
+const MAX_TIMESTAMP_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
+/**
+ * The epoch micros of walker record r for a FAST_TS_MS or FAST_TS_US plan when it is an integer
+ * token of at most 15 digits in the TIMESTAMP range (as column-convert.ts converts it), else NaN.
+ */
+export function recordMicros(walker: JsonWalker, r: number, fast: number): number {
+  const v = recordInteger(walker, r);
+  if (fast === FAST_TS_US) return v; // 15 digits at most: in range
+  return v <= MAX_TIMESTAMP_MS && v >= -MAX_TIMESTAMP_MS ? v * 1000 : Number.NaN;
+}
+
 /**
  * The unscaled value of walker record r for DECIMAL plan p when it is a safe integer computed
  * exactly as column-convert.ts would (an integer token, or a plain decimal string, of at most
@@ -270,9 +283,9 @@ export class FastEnvelope {
       }
       case FAST_TS_MS:
       case FAST_TS_US: {
-        const v = recordInteger(this.walker, r);
+        const v = recordMicros(this.walker, r, p.fast);
         if (v === v) {
-          row[p.index] = p.fast === FAST_TS_MS ? v * 1000 : v;
+          row[p.index] = v;
           return true;
         }
         break;

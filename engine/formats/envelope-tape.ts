@@ -9,7 +9,7 @@
 import type { SourceColumn } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
 import type { DebeziumOp } from './decoded-event.js';
-import { recordDecimal, recordInteger, type FastEnvelope } from './envelope-fast.js';
+import { recordDecimal, recordInteger, recordMicros, type FastEnvelope } from './envelope-fast.js';
 import type { EventState } from './event-state.js';
 import type { TapeWriter } from './event-tape.js';
 import type { JsonWalker } from './json-walker.js';
@@ -185,9 +185,9 @@ export class EnvelopeTapeWriter {
         break;
       case FAST_TS_MS:
       case FAST_TS_US:
-        v = recordInteger(this.walker, r);
+        v = recordMicros(this.walker, r, p.fast);
         if (v === v) {
-          tape.double(p.fast === FAST_TS_MS ? v * 1000 : v);
+          tape.double(v);
           return true;
         }
         break;

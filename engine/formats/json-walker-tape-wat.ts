@@ -101,7 +101,11 @@ export const WALKER_TAPE_WAT = String.raw`
           (then
             (if (i32.eqz (local.get $int)) (then (return (i32.const -1))))
             (if (i32.and (local.get $info) (i32.const 4)) (then (local.set $m (f64.sub (f64.convert_i32_u (i32.const 0)) (local.get $m)))))
-            (if (i32.eq (local.get $mode) (i32.const 4)) (then (local.set $m (f64.mul (local.get $m) (f64.convert_i32_u (i32.const 1000))))))
+            (if (i32.eq (local.get $mode) (i32.const 4))
+              (then
+                ;; micros beyond 2^53 are outside the TIMESTAMP range: JS dead-letters them
+                (if (f64.gt (f64.abs (local.get $m)) (f64.convert_i64_u (i64.const 9007199254740))) (then (return (i32.const -1))))
+                (local.set $m (f64.mul (local.get $m) (f64.convert_i32_u (i32.const 1000))))))
             (i32.store8 (local.get $dst) (i32.const 3))
             (f64.store offset=1 (local.get $dst) (local.get $m))
             (local.set $dst (i32.add (local.get $dst) (i32.const 9)))

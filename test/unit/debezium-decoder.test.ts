@@ -113,6 +113,18 @@ describe.each(READERS)('$name', ({ wasm }) => {
       const badMeta = env('c', 'null', ROW).replace('"ts_ms":1793527200500', '"ts_ms":"soon"');
       expect(bad(badMeta).message).toBe(`column 'changed_at': expected TIMESTAMP(3), got "soon"`);
     });
+    it('a TIMESTAMP beyond ±2^53 µs of the epoch (1684-10-23 to 2255-06-05) is a type error, not a value the sink cannot store', () => {
+      const at = (v: string) => d.decode(env('c', 'null', ROW.replace('1793527200000', v)));
+      const bad = (r: DecodeResult) => {
+        if (r.kind !== 'bad') throw new Error(`expected a bad record, got ${JSON.stringify(r, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
+        return r;
+      };
+      expect(ev(at('9007199254740')).after![4]).toBe(9007199254740000);
+      expect(ev(at('-9007199254740')).after![4]).toBe(-9007199254740000);
+      expect(ev(at('"2255-06-05T23:47:34.740Z"')).after![4]).toBe(9007199254740000);
+      for (const v of ['9007199254741', '-9007199254741', '99999999999999', '"2300-01-01T00:00:00Z"', '"0001-01-01T00:00:00Z"', '"9999-12-31T23:59:59Z"'])
+        expect(bad(at(v)), v).toMatchObject({ reason: 'type', message: `column 'created_at': expected TIMESTAMP(3), got ${v}` });
+    });
     it('malformed JSON', () => {
       const line = env('c', 'null', ROW);
       for (const text of [
