@@ -25,6 +25,10 @@ export class FsStore implements ObjectStore {
     return this.rootUri + '/' + key;
   }
 
+  localPath(key: string): string {
+    return this.filePath(key);
+  }
+
   /** Absolute file path of a key; rejects keys that could escape the root. */
   filePath(key: string): string {
     if (key === '' || key.startsWith('/') || key.includes('\\'))

@@ -24,6 +24,11 @@ export interface ObjectStore {
    * starts with, sorted. Callers fall back to list() when it is absent.
    */
   listPrefixes?(prefix: string): Promise<string[]>;
+  /**
+   * Optional (stores over a local directory): the file that holds the object of `key`, as
+   * written (a key's characters are the file name's: nothing is percent-decoded).
+   */
+  localPath?(key: string): string;
   /** Remove; no error when absent. */
   delete(key: string): Promise<void>;
 }

@@ -5,7 +5,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { IcebergType } from '../../catalog/iceberg/schema.js';
 import { listTables, loadTable } from '../../catalog/index.js';
 import type { IcebergTable, TableRef } from '../../catalog/index.js';
@@ -54,9 +53,23 @@ async function viewSource(table: IcebergTable): Promise<string> {
     const cols = table.schema.columns.map((c) => `CAST(NULL AS ${duckType(c.type)}) AS ${quoteIdent(c.name)}`).join(', ');
     return `SELECT ${cols} WHERE false`;
   }
-  const paths = await Promise.all(files.map((f) => (f.path.startsWith('file://') ? fileURLToPath(f.path) : cached(table, f.path, f.fileSizeInBytes))));
+  const paths = await Promise.all(files.map((f) => localFile(table, f.path) ?? cached(table, f.path, f.fileSizeInBytes)));
   // hive_partitioning=false: values come from the files, never from partition path segments.
   return `SELECT * FROM read_parquet([${paths.map(quoteString).join(', ')}], hive_partitioning = false)`;
+}
+
+/**
+ * The data file itself when the table's store is a local directory. The path is the key as written
+ * (partition values in it stay percent-encoded on disk, as Iceberg writers name them), so it is
+ * not URL-decoded; a name DuckDB would read as a glob pattern is left to the cached copy.
+ */
+function localFile(table: IcebergTable, uri: string): string | undefined {
+  const store = table.store;
+  if (store.localPath !== undefined && uri.startsWith(store.rootUri + '/')) {
+    const path = store.localPath(table.keyOf(uri));
+    return /[*?[\]{}]/.test(path) ? undefined : path;
+  }
+  return uri.startsWith('file://') ? uri.slice('file://'.length) : undefined; // written by another warehouse path
 }
 
 /** Local copy of a remote data file (data files are immutable: a copy of the right size is current). */
