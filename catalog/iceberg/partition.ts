@@ -225,9 +225,15 @@ function bucketHash(source: IcebergType): (v: Value) => number {
 
 function truncateFunction(source: IcebergType, w: number): Fn {
   switch (source.kind) {
+    // int and long wrap around as Java's int/long arithmetic does (the reference implementation):
+    // near the type's minimum, v - remainder would leave the type
     case 'int':
-      return (v) => (v === null ? null : (v as number) - ((((v as number) % w) + w) % w));
-    case 'long':
+      return (v) => (v === null ? null : ((v as number) - (((((v as number) % w) + w) | 0) % w)) | 0);
+    case 'long': {
+      const bw = BigInt(w);
+      const wrap = (x: bigint): bigint => BigInt.asIntN(64, x);
+      return (v) => (v === null ? null : wrap((v as bigint) - (wrap(((v as bigint) % bw) + bw) % bw)));
+    }
     case 'decimal': {
       const bw = BigInt(w);
       return (v) => (v === null ? null : (v as bigint) - ((((v as bigint) % bw) + bw) % bw));

@@ -86,6 +86,16 @@ describe('bucket and truncate', () => {
     expect(d(1065n)).toBe(1050n); // 10.65 -> 10.50 (spec example)
     expect(d(-1n)).toBe(-50n);
   });
+  it('truncate[W] on ints and longs wraps around near the minimum as Java int/long arithmetic does', () => {
+    const i = transformFunction({ kind: 'int' }, { kind: 'truncate', width: 10 });
+    expect(i(-2147483648)).toBe(2147483646);
+    expect(i(-2147483641)).toBe(-2147483650 + 4294967296);
+    expect(i(2147483647)).toBe(2147483640);
+    const wide = transformFunction({ kind: 'int' }, { kind: 'truncate', width: 2147483647 });
+    expect(wide(2147483646)).toBe(-2147483647); // (v % W) + W overflows first
+    const l = transformFunction({ kind: 'long' }, { kind: 'truncate', width: 10 });
+    expect(l(-9223372036854775808n)).toBe(9223372036854775806n);
+  });
   it('truncate[W] on strings counts code points; on binary counts bytes', () => {
     const s = transformFunction({ kind: 'string' }, { kind: 'truncate', width: 3 });
     expect(s('iceberg')).toBe('ice');
