@@ -101,3 +101,31 @@ export function isNumeric(t: DataType): boolean {
 export function isTemporal(t: DataType): boolean {
   return t.kind === 'timestamp' || t.kind === 'timestamptz' || t.kind === 'date';
 }
+
+/** Maps a UTF-16 unit so that plain numeric comparison gives code-point order. */
+function fixup(u: number): number {
+  if (u >= 0xd800) return u >= 0xe000 ? u - 0x800 : u + 0x2000;
+  return u;
+}
+
+/**
+ * Strings in code-point order, which is their UTF-8 byte order (as Iceberg, DuckDB, Flink and
+ * PostgreSQL's C collation compare them), not JS's UTF-16 unit order.
+ */
+export function compareUtf8(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return fixup(x) - fixup(y);
+  }
+  return a.length - b.length;
+}
+
+/** Byte strings in unsigned lexicographic order. */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}

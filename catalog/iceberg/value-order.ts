@@ -1,31 +1,11 @@
 // Iceberg's value ordering for bounds and partition summaries: strings by UTF-8 bytes (= code
 // points, not JS UTF-16 units), binary unsigned-lexicographic, plus the truncation of string/binary
-// bounds (a truncated upper bound is incremented so it still bounds the data). No encoding here.
-import type { Value } from '../types.js';
+// bounds (a truncated upper bound is incremented so it still bounds the data; the string and byte
+// orders themselves live in types.ts, shared with SQL evaluation). No encoding here.
+import { compareBytes, compareUtf8, type Value } from '../types.js';
+
+export { compareBytes, compareUtf8 };
 import type { IcebergType } from './schema.js';
-
-/** Maps a UTF-16 unit so that plain numeric comparison gives code-point order. */
-function fixup(u: number): number {
-  if (u >= 0xd800) return u >= 0xe000 ? u - 0x800 : u + 0x2000;
-  return u;
-}
-
-export function compareUtf8(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x !== y) return fixup(x) - fixup(y);
-  }
-  return a.length - b.length;
-}
-
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-  return a.length - b.length;
-}
 
 /** Comparator for non-null values of one Iceberg type (NaN must be filtered by the caller). */
 export function comparatorFor(t: IcebergType): (a: Value, b: Value) => number {

@@ -2,7 +2,7 @@
 // a stable key encoding for grouping/hashing, and a JSON codec for checkpointed state.
 // Pure functions: no I/O.
 export type { Row, Value } from '../../catalog/types.js';
-import type { Row, Value } from '../../catalog/types.js';
+import { compareBytes, compareUtf8, type Row, type Value } from '../../catalog/types.js';
 
 /** Total order: NULL first, then by type tag, then by value. Numbers and bigints compare numerically. */
 export function compareValues(a: Value, b: Value): number {
@@ -18,13 +18,10 @@ export function compareValues(a: Value, b: Value): number {
     const y = b as number | bigint;
     return x < y ? -1 : x > y ? 1 : 0;
   }
-  if (ta === 'string' && tb === 'string') return (a as string) < (b as string) ? -1 : 1;
+  // strings by code point (UTF-8 byte order, as SQL engines compare them), not by UTF-16 unit
+  if (ta === 'string' && tb === 'string') return compareUtf8(a as string, b as string);
   if (ta === 'boolean' && tb === 'boolean') return a ? 1 : -1;
-  if (a instanceof Uint8Array && b instanceof Uint8Array) {
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-    return a.length - b.length;
-  }
+  if (a instanceof Uint8Array && b instanceof Uint8Array) return compareBytes(a, b);
   const order = (v: Value): number =>
     typeof v === 'boolean' ? 1 : typeof v === 'number' || typeof v === 'bigint' ? 2 : typeof v === 'string' ? 3 : 4;
   return order(a) - order(b);

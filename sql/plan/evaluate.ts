@@ -2,7 +2,7 @@
 // by operand types, so rows are never interpreted against the tree and column/comparison
 // closures allocate nothing. Standard SQL NULL semantics (three-valued AND/OR/NOT, NULL from
 // comparisons with NULL; callers treat a NULL predicate as false). Pure: no I/O, no clock.
-import type { Row, Value } from '../../catalog/types.js';
+import { compareBytes, compareUtf8, type DataType, type Row, type Value } from '../../catalog/types.js';
 import type { BoundExpr, Call } from './expr.js';
 import type { Compiled } from './evaluate-cast.js';
 import { compileCast } from './evaluate-cast.js';
@@ -67,20 +67,27 @@ export function valuesEqual(x: Value, y: Value): boolean {
   return false;
 }
 
-function compareBytes(x: Uint8Array, y: Uint8Array): number {
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-  return x.length - y.length;
+/**
+ * How non-null values of a type order where JS's < would not: bytes by content, strings by code
+ * point (their UTF-8 bytes, as DuckDB, Flink and PostgreSQL's C collation compare; JS compares
+ * UTF-16 units, which puts characters above U+FFFF before U+E000..U+FFFF). Null: JS's <.
+ */
+function orderingOf(t: DataType): ((x: Value, y: Value) => number) | null {
+  if (t.kind === 'bytes') return (x, y) => compareBytes(x as Uint8Array, y as Uint8Array);
+  if (t.kind === 'varchar' || t.kind === 'json') return (x, y) => compareUtf8(x as string, y as string);
+  return null;
 }
 
 function compileComparison(op: string, args: readonly BoundExpr[]): Compiled {
   const [l, r] = args as [BoundExpr, BoundExpr];
-  if (l.type.kind === 'bytes') {
+  const order = orderingOf(l.type);
+  // strings are equal exactly when === says so; bytes need their content compared
+  if (order !== null && (l.type.kind === 'bytes' || (op !== '=' && op !== '<>'))) {
     const a = compileExpr(l);
     const b = compileExpr(r);
     const test = (c: number): boolean =>
       op === '=' ? c === 0 : op === '<>' ? c !== 0 : op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
-    return binary(a, b, (x, y) => test(compareBytes(x as Uint8Array, y as Uint8Array)));
+    return binary(a, b, (x, y) => test(order(x, y)));
   }
   // column <op> constant: the hot path of most filters
   if (l.kind === 'column' && r.kind === 'literal') {
@@ -238,13 +245,14 @@ function compileCall(e: Call): Compiled {
       return compileIn(args);
     case 'between': {
       const [a, lo, hi] = args.map(compileExpr) as [Compiled, Compiled, Compiled];
+      const order = orderingOf(args[0]!.type);
       return (row) => {
         const x = a(row);
         if (x === null) return null;
         const l = lo(row);
         const h = hi(row);
-        const ge = l === null ? null : (x as number) >= (l as number);
-        const le = h === null ? null : (x as number) <= (h as number);
+        const ge = l === null ? null : order !== null ? order(x, l) >= 0 : (x as number) >= (l as number);
+        const le = h === null ? null : order !== null ? order(x, h) <= 0 : (x as number) <= (h as number);
         if (ge === false || le === false) return false;
         return ge === null || le === null ? null : true;
       };

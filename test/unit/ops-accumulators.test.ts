@@ -173,6 +173,18 @@ describe('MIN and MAX', () => {
   });
 });
 
+describe('MIN and MAX of strings', () => {
+  it('order by code point: a character above U+FFFF is after U+FF5E, as in DuckDB', () => {
+    const mx = acc('max', T.varchar, T.varchar);
+    const mn = acc('min', T.varchar, T.varchar);
+    const rows: [Value, number][] = [['\uff5e', 1], ['\u{1F600}', 1], ['a', 1]];
+    for (const a of [mx, mn]) feed(a, rows);
+    expect([mx.result(), mn.result()]).toEqual(['\u{1F600}', 'a']);
+    for (const a of [mx, mn]) feed(a, [['\u{1F600}', -1]]);
+    expect(mx.result()).toBe('\uff5e');
+  });
+});
+
 describe('VAR and STDDEV', () => {
   it('exact moments for INT survive retractions', () => {
     const vp = acc('var_pop', T.int, T.double);

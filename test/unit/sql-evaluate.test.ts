@@ -214,6 +214,18 @@ describe('casts', () => {
 });
 
 describe('strings', () => {
+  test('strings order by code point (UTF-8 bytes), as DuckDB and Flink order them, not by UTF-16 unit', () => {
+    const emoji = '\u{1F600}'; // above U+FFFF: a surrogate pair in JS, after U+FF5E by code point
+    expect(ev(`s > '\uff5e'`, { s: emoji })).toBe(true);
+    expect(ev(`s < '\uff5e'`, { s: emoji })).toBe(false);
+    expect(ev(`s >= 'a'`, { s: emoji })).toBe(true);
+    expect(ev(`s BETWEEN '\uff5e' AND '\u{10FFFF}'`, { s: emoji })).toBe(true);
+    expect(ev(`s BETWEEN 'a' AND '\uff5e'`, { s: emoji })).toBe(false);
+    expect(ev(`s = '\uff5e'`, { s: '\uff5e' })).toBe(true);
+    expect(ev(`s <> 'b'`, { s: 'a' })).toBe(true);
+    expect(ev(`s < 'b'`, { s: 'a' })).toBe(true);
+  });
+
   test('LIKE with % and _', () => {
     const like = compile("s LIKE 'a%c_'");
     expect(like(row({ s: 'abcd' }))).toBe(true);
