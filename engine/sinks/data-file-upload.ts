@@ -1,9 +1,11 @@
 // Uploads encoded data files under <table>/data/<partition path>/ and describes them as the DataFile
-// entries (exact size, counts, bounds) that commitAppend records; also reads the table's Parquet
-// codec. Light on purpose (no Arrow, no WASM): the sink loads it on the main thread. No commits here.
+// entries (exact size, column sizes from the footer, counts, bounds) that commitAppend records;
+// also reads the table's Parquet codec. Light on purpose (no Arrow, no WASM): the sink loads it on
+// the main thread. No commits here.
 import { randomUUID } from 'node:crypto';
 import type { DataFile, IcebergTable, ObjectStore } from '../../catalog/index.js';
 import type { EncodedFile } from './data-file-encode.js';
+import { parquetColumnSizes } from './parquet-footer.js';
 import type { ParquetCompression } from './parquet-writer.js';
 
 export const DEFAULT_MAX_ROWS_PER_FILE = 1_000_000;
@@ -28,6 +30,17 @@ export function tableCompression(table: IcebergTable): ParquetCompression {
 
 const UPLOADS_AT_ONCE = 4;
 
+/** Compressed bytes per field id, from the file's footer (Iceberg's column_sizes). */
+function columnSizes(table: IcebergTable, bytes: Uint8Array): Map<number, number> {
+  const byName = parquetColumnSizes(bytes);
+  const out = new Map<number, number>();
+  for (const c of table.schema.columns) {
+    const size = byName.get(c.name);
+    if (size !== undefined) out.set(c.id, size);
+  }
+  return out;
+}
+
 function describe(store: ObjectStore, table: IcebergTable, key: string, f: EncodedFile): DataFile {
   const s = f.stats;
   return {
@@ -37,6 +50,7 @@ function describe(store: ObjectStore, table: IcebergTable, key: string, f: Encod
     partition: f.partition,
     recordCount: f.recordCount,
     fileSizeInBytes: f.bytes.length,
+    columnSizes: columnSizes(table, f.bytes),
     valueCounts: s.valueCounts,
     nullValueCounts: s.nullValueCounts,
     ...(s.nanValueCounts.size > 0 ? { nanValueCounts: s.nanValueCounts } : {}),

@@ -62,8 +62,9 @@ describe.skipIf(!READY)('tables written by the engine, read by PyIceberg and Duc
     for (const table of TABLES)
       it(`${variant}: features.${table}`, async () => {
         const dir = join(TMP, variant);
-        const py = JSON.parse((await run(PY, [SCRIPT, join(dir, 'wh/features', table)], dir)).stdout) as { rows: Record<string, Canon>[]; duckdb_rows: Record<string, Canon>[]; count: number; field_ids_ok: boolean };
+        const py = JSON.parse((await run(PY, [SCRIPT, join(dir, 'wh/features', table)], dir)).stdout) as { rows: Record<string, Canon>[]; duckdb_rows: Record<string, Canon>[]; count: number; field_ids_ok: boolean; column_size_errors: string[] };
         expect(py.field_ids_ok).toBe(true);
+        expect(py.column_size_errors).toEqual([]);
         expect(py.count).toBeGreaterThan(0);
         expect(sortRows(py.duckdb_rows)).toEqual(sortRows(py.rows));
 

@@ -10,7 +10,8 @@ Usage: read_table.py <table-dir | metadata-location> [--filter EXPR]... [--prop 
   Each --filter is a PyIceberg row filter; its scan's rows and planned file count are reported too.
 Values are canonical: integers and decimals as strings, timestamps as epoch-microsecond strings,
 dates as day numbers, binary as hex, doubles as numbers (NaN as "NaN"), NULL as null.
-Output: {"rows", "count", "duckdb_rows", "files", "snapshots", "field_ids_ok", "field_id_errors", "filtered"}
+Output: {"rows", "count", "duckdb_rows", "files", "snapshots", "field_ids_ok", "field_id_errors",
+"column_sizes_ok", "column_size_errors" (column_sizes against the footers; inspect.entries()), "filtered"}
 """
 import json
 import math
@@ -165,6 +166,30 @@ def check_field_ids(paths, schema):
     return errors
 
 
+def check_column_sizes(table, tasks, paths):
+    """Each data file's column_sizes (field id -> compressed bytes) equal its Parquet footer's
+    total_compressed_size per column summed over row groups, and inspect.entries() reads them."""
+    errors = []
+    ids = {f.name: f.field_id for f in table.schema().fields}
+    for t, p in zip(tasks, paths):
+        md = pq.ParquetFile(p).metadata
+        want = {}
+        for g in range(md.num_row_groups):
+            rg = md.row_group(g)
+            for c in range(rg.num_columns):
+                col = rg.column(c)
+                fid = ids[col.path_in_schema]
+                want[fid] = want.get(fid, 0) + col.total_compressed_size
+        got = dict(t.file.column_sizes or {})
+        if got != want:
+            errors.append(f"{os.path.basename(p)}: column_sizes {got} != footer {want}")
+    try:
+        table.inspect.entries()
+    except Exception as e:  # noqa: BLE001 - reported, not hidden
+        errors.append(f"inspect.entries() failed: {type(e).__name__}: {e}")
+    return errors
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -193,6 +218,7 @@ def main():
     tmp = tempfile.TemporaryDirectory(prefix="read_table-")
     paths = readable_paths(table.io, [t.file.file_path for t in tasks], tmp.name)
     errors = check_field_ids(paths, schema)
+    size_errors = check_column_sizes(table, tasks, paths)
 
     filtered = []
     for expr in filters:
@@ -228,6 +254,8 @@ def main():
                 "current_snapshot_id": None if current is None else str(current.snapshot_id),
                 "field_ids_ok": not errors,
                 "field_id_errors": errors,
+                "column_sizes_ok": not size_errors,
+                "column_size_errors": size_errors,
                 "filtered": filtered,
                 "metadata_location": metadata_location,
             }

@@ -10,6 +10,7 @@ import type { IcebergColumn } from '../../catalog/iceberg/schema.js';
 import { FsStore } from '../../catalog/store/fs-store.js';
 import { T, type Value } from '../../catalog/types.js';
 import { writeDataFiles } from '../../engine/sinks/data-file-writer.js';
+import { parquetColumnSizes } from '../../engine/sinks/parquet-footer.js';
 import { decodeParquet, encodeParquet, ParquetEncodeError } from '../../engine/sinks/parquet-writer.js';
 
 const made: string[] = [];
@@ -65,6 +66,20 @@ describe('encodeParquet', () => {
     expect(out.fields.find((f) => f.name === 'tstz')!.arrowType).toBe('Timestamp<MICROSECOND, UTC>');
     expect(out.fields.find((f) => f.name === 'ts')!.arrowType).toBe('Timestamp<MICROSECOND>');
     expect(out.rows).toEqual(ROWS);
+  });
+
+  it('its footer gives each column\'s compressed size (Iceberg column_sizes), summed over row groups', () => {
+    const bytes = encodeParquet(COLS, ROWS, { compression: 'none' });
+    const sizes = parquetColumnSizes(bytes);
+    expect([...sizes.keys()]).toEqual(COLS.map((c) => c.name));
+    for (const v of sizes.values()) expect(v).toBeGreaterThan(0);
+    expect([...sizes.values()].reduce((a, b) => a + b, 0)).toBeLessThan(bytes.length);
+    const many = Array.from({ length: 30 }, (_, i) => ROWS[i % ROWS.length]!);
+    const one = parquetColumnSizes(encodeParquet(COLS, many, { compression: 'none' }));
+    const split = parquetColumnSizes(encodeParquet(COLS, many, { compression: 'none', rowGroupSize: 10 }));
+    for (const c of COLS) expect(split.get(c.name)!, c.name).toBeGreaterThan(one.get(c.name)! / 2);
+    expect(() => parquetColumnSizes(new Uint8Array(64))).toThrow(/not a Parquet file/);
+    expect(() => parquetColumnSizes(bytes.subarray(0, bytes.length - 20))).toThrow();
   });
 
   it('encodes a row range and zero rows', () => {

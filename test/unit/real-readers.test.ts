@@ -36,6 +36,7 @@ interface ReadResult {
   current_snapshot_id: string | null;
   field_ids_ok: boolean;
   field_id_errors: string[];
+  column_size_errors: string[];
   filtered: { filter: string; files: number; rows: CanonRow[] }[];
 }
 
@@ -136,6 +137,7 @@ describe.skipIf(!READY)('real readers (PyIceberg 0.12 + DuckDB)', () => {
 
     expect(out.field_id_errors).toEqual([]);
     expect(out.field_ids_ok).toBe(true);
+    expect(out.column_size_errors).toEqual([]);
     expect(out.count).toBe(100);
     expect(sortRows(out.rows)).toEqual(sortRows(expected));
     expect(sortRows(out.duckdb_rows)).toEqual(sortRows(expected));
@@ -208,6 +210,7 @@ describe.skipIf(!READY)('real readers (PyIceberg 0.12 + DuckDB)', () => {
     const filters = ['amount == -0.500', "name == 'alps'", "at < '2026-10-31T21:00:00+00:00'", 'd < 100', "ts < '1969-06-01T00:00:00'", 'n >= 100'];
     const out = readTable(t, root, filters);
     expect(out.field_ids_ok).toBe(true);
+    expect(out.column_size_errors).toEqual([]);
     expect(sortRows(out.rows)).toEqual(sortRows(canonRows(schema, all)));
     expect(sortRows(out.duckdb_rows)).toEqual(sortRows(canonRows(schema, all)));
     const ours = (await t.liveDataFiles()).map((f) =>
@@ -290,6 +293,7 @@ describe.skipIf(!READY)('real readers (PyIceberg 0.12 + DuckDB)', () => {
     const out = readTable(t, root, ['id >= 100000000000700', "name == 'B-näme-105-😀'", 'price < 0']);
 
     expect(out.field_ids_ok).toBe(true);
+    expect(out.column_size_errors).toEqual([]);
     expect(out.files).toBe(2);
     expect(out.count).toBe(41);
     expect(sortRows(out.rows)).toEqual(sortRows(expected));

@@ -54,6 +54,7 @@ function compareFeature(table: string, source: SourceName, c: CompareContext, ke
   expect(read.rows.length, `${table}: no duplicate (key, window) rows`).toBe(actual.size);
   expect(read.duckdb_rows.length, `${table}: DuckDB reads as many rows as PyIceberg`).toBe(read.rows.length);
   expect(read.field_ids_ok, `${table}: Parquet field ids`).toBe(true);
+  expect(read.column_size_errors, `${table}: column_sizes match the Parquet footers`).toEqual([]);
   const firstEnd = BigInt(c.workloadStartMs) * 1000n;
   const ours = <V extends { window_end?: unknown }>(m: Map<string, V>, keep: boolean) =>
     new Map([...m].filter(([, r]) => (BigInt(String(r.window_end)) > firstEnd) === keep));

@@ -128,6 +128,7 @@ export interface TableRead {
   readonly duckdb_rows: Record<string, Cell>[];
   readonly count: number;
   readonly field_ids_ok: boolean;
+  readonly column_size_errors: string[];
   readonly snapshots: unknown[];
 }
 
