@@ -107,6 +107,7 @@ export async function setupStatements(sql: string, warehouses: Warehouses): Prom
 
 function cell(v: unknown): string {
   if (v === null || v === undefined) return 'NULL';
+  if (Object.is(v, -0)) return '-0'; // JSON.stringify drops the sign
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
@@ -115,7 +116,8 @@ export function formatResult(r: QueryResult, format: string): string {
     case 'json':
       return JSON.stringify(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i] ?? null]))), null, 2) + '\n';
     case 'csv': {
-      const esc = (s: string): string => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+      // an empty string is quoted, so it differs from NULL (an empty field), as DuckDB writes CSV
+      const esc = (s: string): string => (s === '' || /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
       const lines = [r.columns.map(esc).join(',')];
       for (const row of r.rows) lines.push(row.map((v) => (v === null ? '' : esc(cell(v)))).join(','));
       return lines.join('\n') + '\n';
