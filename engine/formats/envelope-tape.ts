@@ -22,7 +22,8 @@ const outAreas = new WeakMap<JsonWalker, number>();
 /** Bytes per column of a walker plan table, and its modes (json-walker-tape-wat.ts). */
 const PLAN_BYTES = 32;
 const MODE_OF_FAST = [6, 1, 2, 3, 4, 5]; // FAST_NONE, BIGINT, DECIMAL, VARCHAR, TS_MS, TS_US
-const OP_INDEX: Readonly<Record<string, number>> = { c: 0, r: 1, u: 2, d: 3 };
+/** The tape's index of op c, r, u or d (event-tape.ts OPS; a switch, not a megamorphic keyed load). */
+const opIndex = (op: DebeziumOp): number => (op === 'c' ? 0 : op === 'r' ? 1 : op === 'u' ? 2 : 3);
 
 /** What a row image holds per declared column: null, the converted value, or the METADATA value. */
 const COL_NULL = 0;
@@ -40,8 +41,10 @@ export class EnvelopeTapeWriter {
   private pending = 0;
   /** Tape position right after the last flush() (see flushedTo). */
   private flushEnd = 0;
-  /** The walker plan table of each plans array (-1: the walker cannot take it). */
+  /** The walker plan table of each plans array (-1: the walker cannot take it), and the last one used. */
   private readonly tables = new WeakMap<readonly ColumnPlan[], number>();
+  private lastPlans: readonly ColumnPlan[] | null = null;
+  private lastTable = -1;
 
   constructor(
     private readonly fast: FastEnvelope,
@@ -109,8 +112,13 @@ export class EnvelopeTapeWriter {
 
   /** Has the walker write the event record into its memory; false when a value needs JS. */
   private inWalker(tape: TapeWriter, op: DebeziumOp, before: boolean, after: boolean, plans: readonly ColumnPlan[], textBytes: number): boolean {
-    let table = this.tables.get(plans);
-    if (table === undefined) this.tables.set(plans, (table = this.planTable(plans)));
+    let table = this.lastTable;
+    if (plans !== this.lastPlans) {
+      let t = this.tables.get(plans);
+      if (t === undefined) this.tables.set(plans, (t = this.planTable(plans)));
+      this.lastPlans = plans;
+      this.lastTable = table = t;
+    }
     if (table < 0) return false;
     // at most: header, two row heads, a 9-byte value per column, and strings no longer than the text
     const most = 7 + 18 * this.kinds.length + textBytes;
@@ -119,7 +127,7 @@ export class EnvelopeTapeWriter {
       this.flush(tape);
     }
     const flags = (before ? 1 : 0) | (after ? 2 : 0) | (before && this.fast.beforeCount() === this.physicalCount ? 4 : 0);
-    const end = this.walker.tape(this.outAt + this.pending, table, OP_INDEX[op]!, flags);
+    const end = this.walker.tape(this.outAt + this.pending, table, opIndex(op), flags);
     if (end < 0) return false;
     this.pending = end - this.outAt;
     return true;
