@@ -91,8 +91,9 @@ export class EnvelopeTapeWriter {
 
   /**
    * Writes the walked event (op c/r/u/d, with the image its op needs; the text s with codes u,
-   * which are its UTF-8 bytes, made a string only if needed) as one event record. False, having written nothing, when a value
-   * does not convert (the caller lets the JS walker word the type error).
+   * which are its UTF-8 bytes, made a string only if needed; textBytes long) as one event record.
+   * False, having written nothing, when a value does not convert (the caller lets the JS walker
+   * word the type error).
    */
   write(tape: TapeWriter, op: DebeziumOp, s: LazyText, u: Uint8Array, st: EventState, textBytes: number): boolean {
     const fast = this.fast;
