@@ -1,5 +1,6 @@
-// Command-line argument parsing for the streamforge CLI: positional words and --flags, and the
-// UsageError commands throw for a missing argument. No command logic here; main.ts dispatches.
+// Command-line argument parsing for the streamforge CLI: positional words and --flags, what each
+// command accepts, and the UsageError for a command line that does not fit it. No command logic
+// here; main.ts dispatches.
 
 export interface ParsedArgs {
   readonly command: string | undefined;
@@ -7,9 +8,28 @@ export interface ParsedArgs {
   readonly flags: ReadonlyMap<string, string | true>;
 }
 
-/** Flags that take a value (`--warehouse DIR` or `--warehouse=DIR`). */
-const VALUE_FLAGS = new Set(['warehouse', 'format', 'sink', 'commit-interval', 'progress', 'pipeline']);
+/** What a command accepts: its positional arguments (at most), flags with a value, bare flags. */
+export interface CommandSpec {
+  readonly positionals: number;
+  readonly values: readonly string[];
+  readonly switches: readonly string[];
+}
 
+export const COMMAND_SPECS: Readonly<Record<string, CommandSpec>> = {
+  run: { positionals: 1, values: ['warehouse'], switches: ['once', 'quiet'] },
+  check: { positionals: 1, values: [], switches: [] },
+  explain: { positionals: 1, values: ['sink'], switches: [] },
+  query: { positionals: 1, values: ['warehouse', 'pipeline', 'format'], switches: [] },
+  tables: { positionals: 0, values: ['warehouse', 'pipeline'], switches: [] },
+};
+
+/** Flags that take a value (`--warehouse DIR` or `--warehouse=DIR`) in some command. */
+const VALUE_FLAGS = new Set(Object.values(COMMAND_SPECS).flatMap((c) => c.values));
+
+/**
+ * Splits argv into the command, positional words and flags. A value flag takes the next word as
+ * its value unless that word is a flag itself (then it has none: validateArgs reports it).
+ */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   const flags = new Map<string, string | true>();
@@ -21,8 +41,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         flags.set(a.slice(2, eq), a.slice(eq + 1));
       } else {
         const name = a.slice(2);
-        if (VALUE_FLAGS.has(name) && i + 1 < argv.length) flags.set(name, argv[++i]!);
-        else flags.set(name, true);
+        const next = argv[i + 1];
+        if (VALUE_FLAGS.has(name) && next !== undefined && !next.startsWith('--')) {
+          flags.set(name, next);
+          i++;
+        } else flags.set(name, true);
       }
     } else if (a === '-h') {
       flags.set('help', true);
@@ -31,6 +54,33 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     }
   }
   return { command: positionals[0], positionals: positionals.slice(1), flags };
+}
+
+/**
+ * Throws a UsageError for what the command does not take: an unknown flag (a typo of --once must
+ * not start an unbounded run), a value flag without its value, a bare flag given a value, or more
+ * positional arguments than it reads (`check a b` must not check only a).
+ */
+export function validateArgs(args: ParsedArgs, spec: CommandSpec): void {
+  const cmd = args.command!;
+  for (const [name, v] of args.flags) {
+    if (spec.values.includes(name)) {
+      if (v === true || v === '') throw new UsageError(`--${name} needs a value`);
+    } else if (spec.switches.includes(name)) {
+      if (v !== true) throw new UsageError(`--${name} takes no value`);
+    } else {
+      const known = [...spec.values, ...spec.switches].map((f) => `--${f}`);
+      throw new UsageError(`${cmd} does not take --${name}${known.length > 0 ? ` (it takes ${known.join(', ')})` : ''}`);
+    }
+  }
+  if (args.positionals.length > spec.positionals) {
+    const extra = args.positionals.slice(spec.positionals).map((p) => `'${p}'`).join(' ');
+    throw new UsageError(
+      spec.positionals === 0
+        ? `${cmd} takes no arguments, got ${extra}`
+        : `${cmd} takes one ${cmd === 'query' ? 'SQL text (quote it)' : 'file or directory'}; unexpected ${extra}`,
+    );
+  }
 }
 
 export function flagString(args: ParsedArgs, name: string): string | undefined {

@@ -3,30 +3,34 @@
 // delegates: `check` to its bundle, the others to commands.ts (bundled too; see bundle-loader.ts),
 // loaded only when given. Keep the static imports tiny: they are paid by every `check`.
 import { describeError } from '../core/errors.js';
-import { isUsageError, parseArgs, positional, UsageError } from './args.js';
+import { COMMAND_SPECS, isUsageError, parseArgs, positional, UsageError, validateArgs } from './args.js';
 import { loadCheck, loadCommands } from './bundle-loader.js';
 
 const USAGE = `usage:
-  streamforge run <file-or-dir> [--once] [--warehouse DIR|s3://bucket/prefix]
+  streamforge run <file-or-dir> [--once] [--warehouse DIR|s3://bucket/prefix] [--quiet]
   streamforge check <file-or-dir>
   streamforge explain <file-or-dir> [--sink NAME]
   streamforge query "<SQL>" [--warehouse ...] [--pipeline <file-or-dir>] [--format table|csv|json]
   streamforge tables [--warehouse ...] [--pipeline <file-or-dir>]
 `;
 
-const COMMANDS = new Set(['run', 'explain', 'query', 'tables']);
-
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv);
-  if (!args.command || args.flags.has('help')) {
+  if (args.flags.has('help')) {
     process.stdout.write(USAGE);
-    return args.command ? 0 : 1;
+    return 0;
   }
+  if (!args.command) {
+    process.stdout.write(USAGE);
+    return 1;
+  }
+  const spec = COMMAND_SPECS[args.command];
+  if (spec === undefined) throw new UsageError(`unknown command '${args.command}'`);
+  validateArgs(args, spec);
   if (args.command === 'check') {
     const target = positional(args, 'a file or directory');
     return (await loadCheck()).checkCommand(target, process.env);
   }
-  if (!COMMANDS.has(args.command)) throw new UsageError(`unknown command '${args.command}'`);
   return (await loadCommands()).runCommand(args);
 }
 
