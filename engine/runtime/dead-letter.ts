@@ -1,6 +1,8 @@
 // Dead-letter table of one source (`default.<source>_dead_letter`): bad records and late changes
 // with reason, message, raw text and position. Exactly-once like a sink: it skips records its
-// last commit already covers, and commits before the sinks do. No decoding or SQL here.
+// last commit already covers, and commits before the sinks do. Pipelines that read a source of
+// the same name share its table: each keeps its positions there under its own key (the tables it
+// writes), so one never skips the other's records. No decoding or SQL here.
 import type { Schema } from '../../catalog/types.js';
 import type { SinkWriter } from '../connectors/sink.js';
 import type { Positions } from '../connectors/source.js';
@@ -32,10 +34,17 @@ export class DeadLetterWriter {
   private resume: Positions = {};
   rowsWritten = 0;
 
+  /** The key of this pipeline's positions in the table's summary. */
+  private readonly key: string;
+
   constructor(
     private readonly source: string,
+    /** Which pipeline reads the source: the tables (or console sinks) it feeds, sorted. */
+    reader: string,
     private readonly sink: SinkWriter,
-  ) {}
+  ) {
+    this.key = `${source}@${reader}`;
+  }
 
   get target(): string {
     return this.sink.target;
@@ -43,7 +52,10 @@ export class DeadLetterWriter {
 
   async open(): Promise<void> {
     const r = await this.sink.open();
-    this.resume = r.positions?.[this.source] ?? {};
+    const all = r.positions ?? {};
+    // a table written before positions were kept per pipeline has the source's name as its key
+    const keyed = Object.keys(all).some((k) => k.startsWith(`${this.source}@`));
+    this.resume = all[this.key] ?? (keyed ? {} : (all[this.source] ?? {}));
   }
 
   /** Record index below which this table already holds the dead letters of `split`. */
@@ -64,6 +76,7 @@ export class DeadLetterWriter {
   async commit(positions: Readonly<Record<string, Positions>>, final: boolean): Promise<void> {
     const n = this.sink.pending();
     if (n === 0) return;
-    if (await this.sink.commit({ positions, operators: {}, final })) this.rowsWritten += n;
+    const mine = positions[this.source];
+    if (await this.sink.commit({ positions: mine === undefined ? {} : { [this.key]: mine }, operators: {}, final })) this.rowsWritten += n;
   }
 }

@@ -49,9 +49,10 @@ export function defaultSinkFactory(warehouses: Warehouses, print?: (line: string
 }
 
 export function defaultDeadLetterFactory(warehouses: Warehouses): DeadLetterFactory {
-  return (source: SourceDef, warehouse: string | undefined): DeadLetterWriter =>
+  return (source: SourceDef, warehouse: string | undefined, reader: string): DeadLetterWriter =>
     new DeadLetterWriter(
       source.name,
+      reader,
       new IcebergSink({
         name: `${source.name}_dead_letter`,
         store: warehouses.open(warehouse),
@@ -62,6 +63,7 @@ export function defaultDeadLetterFactory(warehouses: Warehouses): DeadLetterFact
         format: 'append',
         planFingerprint: 'dead-letter-v1',
         createLazily: true,
+        shared: true,
       }),
     );
 }

@@ -10,4 +10,5 @@ import type { DeadLetterWriter } from './dead-letter.js';
 export type SourceFactory = (def: SourceDef, bounded: boolean) => SourceReader | Promise<SourceReader>;
 export type SinkFactory = (def: SinkDef, schema: Schema, planFingerprint: string) => SinkWriter;
 /** `warehouse`: the explicit warehouse of the first Iceberg sink reading the source, if any. */
-export type DeadLetterFactory = (source: SourceDef, warehouse: string | undefined) => DeadLetterWriter;
+/** `reader`: which pipeline reads the source (see DeadLetterWriter). */
+export type DeadLetterFactory = (source: SourceDef, warehouse: string | undefined, reader: string) => DeadLetterWriter;

@@ -219,7 +219,12 @@ export class PipelineRun {
       }
       const used = [...new Set(chains.flatMap((c) => c.chain.usedColumns))].sort((a, b) => a - b);
       const dlWarehouse = sinks.find((s) => s.sink.connector === 'iceberg')?.sink.warehouse;
-      const deadLetter = def.onError === 'dead_letter' ? this.o.openDeadLetter(def, dlWarehouse) : undefined;
+      // which pipeline reads the source: the tables (or console sinks) it feeds. Pipelines sharing a
+      // source name share its dead-letter table, each resuming from its own positions there.
+      const readerKey = [...new Set(sinks.map((s) => (s.sink.connector === 'iceberg' ? `${s.sink.namespace}.${s.sink.table}` : `console:${s.sink.name}`)))]
+        .sort()
+        .join(',');
+      const deadLetter = def.onError === 'dead_letter' ? this.o.openDeadLetter(def, dlWarehouse, readerKey) : undefined;
       if (deadLetter) await deadLetter.open();
       const reader = await this.o.openSource(def, this.o.once);
       Object.assign(srcRun, {

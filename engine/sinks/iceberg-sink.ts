@@ -38,6 +38,13 @@ export interface IcebergSinkOptions {
   /** Create the table only when the first rows arrive (dead-letter tables). */
   readonly createLazily?: boolean;
   /**
+   * Several writers share the table (a source's dead letters, written by every pipeline reading a
+   * source of that name): each commit keeps the newest snapshot's positions of other keys beside
+   * its own, writes no checkpoint (no operator state), and a commit that another writer's commit
+   * got ahead of is retried on the newer table with the same files.
+   */
+  readonly shared?: boolean;
+  /**
    * Encodes data files; the caller keeps ownership (close it yourself). Default: a handle on the
    * shared worker-thread encoder, released at close().
    */
@@ -52,6 +59,9 @@ export interface IcebergSinkOptions {
  * and DuckDB read it. Existing tables keep the codec their properties name.
  */
 export const NEW_TABLE_PROPERTIES: Readonly<Record<string, string>> = { [CODEC_PROPERTY]: 'snappy' };
+
+/** Commits of a shared table tried at most, each on the newest table (see IcebergSinkOptions.shared). */
+const SHARED_COMMIT_ATTEMPTS = 20;
 
 /** Text (UTF-16 code units) at which write() seals the buffered rows into a batch. */
 const SEAL_TEXT_CHARS = 64 << 20;
@@ -261,6 +271,7 @@ export class IcebergSink implements SinkWriter {
     if (!this.writeError && pending === 0 && positionsText === this.lastPositions) return false;
     if (!this.writeError && pending === 0 && !this.table && this.o.createLazily) return false;
     const table = this.table ?? (await this.create());
+    if (this.o.shared === true) return this.commitShared(table, req, positionsText, pending);
     try {
       if (this.writeError) throw this.writeError;
       if ((this.packer?.length ?? 0) > 0 || this.sealed.length > 0) this.startEncode(table);
@@ -285,12 +296,7 @@ export class IcebergSink implements SinkWriter {
       const keep = [ckptKey, ...(this.keepCheckpoint ? [this.keepCheckpoint] : [])];
       this.keepCheckpoint = ckptKey;
       await pruneCheckpoints(this.o.store, table.keyPrefix, keep);
-      this.staged = [];
-      this.stagedRows = 0;
-      this.lastPositions = positionsText;
-      this.snapshots++;
-      this.rowsWritten += pending;
-      this.filesWritten += files.length;
+      this.committed(positionsText, pending, files.length);
       return true;
     } catch (err) {
       if (err instanceof CommitConflictError)
@@ -301,6 +307,46 @@ export class IcebergSink implements SinkWriter {
             `run one engine per table`,
           { cause: err },
         );
+      throw withContext('connector', `while committing snapshot ${table.snapshots.length + 1} of table '${table.qualifiedName}'`, err);
+    }
+  }
+
+  /** Bookkeeping after a commit of `rows` rows in `files` files that covers `positionsText`. */
+  private committed(positionsText: string, rows: number, files: number): void {
+    this.staged = [];
+    this.stagedRows = 0;
+    this.lastPositions = positionsText;
+    this.snapshots++;
+    this.rowsWritten += rows;
+    this.filesWritten += files;
+  }
+
+  /** commit() of a shared table (see IcebergSinkOptions.shared). */
+  private async commitShared(first: IcebergTable, req: CommitRequest, positionsText: string, pending: number): Promise<boolean> {
+    let table = first;
+    try {
+      if (this.writeError) throw this.writeError;
+      if ((this.packer?.length ?? 0) > 0 || this.sealed.length > 0) this.startEncode(table);
+      const files = (await Promise.all(this.staged.map((s) => s.files))).flat();
+      for (let attempt = 1; ; attempt++) {
+        const text = table.currentSnapshot?.summary[SUMMARY_POSITIONS];
+        const positions = { ...(text === undefined ? {} : (JSON.parse(text) as CommitRequest['positions'])), ...req.positions };
+        try {
+          this.table = await commitAppend(table, files, {
+            [SUMMARY_POSITIONS]: JSON.stringify(positions),
+            [SUMMARY_SINK]: this.o.name,
+            [SUMMARY_PLAN]: this.o.planFingerprint,
+            'engine-name': 'streamforge',
+          });
+          break;
+        } catch (err) {
+          if (!(err instanceof CommitConflictError) || attempt === SHARED_COMMIT_ATTEMPTS) throw err;
+          table = (await loadTable(this.o.store, this.o.namespace, this.o.table)) ?? table;
+        }
+      }
+      this.committed(positionsText, pending, files.length);
+      return true;
+    } catch (err) {
       throw withContext('connector', `while committing snapshot ${table.snapshots.length + 1} of table '${table.qualifiedName}'`, err);
     }
   }

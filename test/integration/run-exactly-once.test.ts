@@ -176,6 +176,31 @@ describe('bad input', () => {
     ]);
   });
 
+  it('two pipelines reading a source of the same name, at once, each put their dead letters into its table once', async () => {
+    for (const d of ['dl1', 'dl2']) {
+      mkdirSync(join(TMP, d), { recursive: true });
+      writeFileSync(join(TMP, d, 'orders.jsonl'), lines.join('\n') + '\n');
+      writeFileSync(join(TMP, d, 'pipeline.sql'), SOURCE('orders.jsonl') + SINK(`${d}_spend`, '10s'));
+    }
+    const runs = await Promise.all(['dl1', 'dl2'].map((d) => cli(['run', d, '--once', '--warehouse', 'whdl'])));
+    for (const r of runs) {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toMatch(/dead letters of orders: 5 rows/);
+    }
+    const positions = async () =>
+      (await query('SELECT position FROM orders_dead_letter ORDER BY position', 'whdl')).map((d) => d['position']);
+    const each = ['orders.jsonl:2', 'orders.jsonl:3', 'orders.jsonl:4', 'orders.jsonl:6', 'orders.jsonl:7'];
+    expect(await positions()).toEqual(each.flatMap((p) => [p, p]));
+    // again: each pipeline resumes after its own dead letters, so nothing is written twice
+    for (const d of ['dl1', 'dl2']) {
+      const again = await cli(['run', d, '--once', '--warehouse', 'whdl']);
+      expect(again.status).toBe(0);
+      expect(again.stdout).toMatch(/source orders: 0 events read, 0 late, 0 dead-lettered/);
+    }
+    expect(await positions()).toEqual(each.flatMap((p) => [p, p]));
+  }, 120_000);
+
   it("stops with exit 2 naming file:line when on_error = 'fail'", async () => {
     mkdirSync(join(TMP, 'fail'), { recursive: true });
     writeFileSync(join(TMP, 'fail/orders.jsonl'), lines.join('\n') + '\n');
