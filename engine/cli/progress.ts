@@ -9,11 +9,31 @@ function fmtWatermark(wm: number): string {
   return formatTimestamp(wm);
 }
 
+function fmtBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/** ` | lag ...` (Kafka messages and/or file bytes not read yet), or '' when no source tells. */
+function fmtLag(p: Progress): string {
+  const parts: string[] = [];
+  if (p.lagMessages !== undefined) parts.push(`${p.lagMessages.toLocaleString('en-US')} msgs`);
+  if (p.lagBytes !== undefined) parts.push(fmtBytes(p.lagBytes));
+  return parts.length > 0 ? ` | lag ${parts.join(' + ')}` : '';
+}
+
 export function progressLine(p: Progress, prev: Progress | undefined): string {
   const dt = prev ? p.elapsedMs - prev.elapsedMs : p.elapsedMs;
   const rate = dt > 0 ? Math.round(((p.events - (prev?.events ?? 0)) * 1000) / dt) : 0;
   return (
-    `events ${p.events.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s) | watermark ${fmtWatermark(p.watermark)} | ` +
+    `events ${p.events.toLocaleString('en-US')} (${rate.toLocaleString('en-US')}/s) | watermark ${fmtWatermark(p.watermark)}${fmtLag(p)} | ` +
     `rows committed ${p.rowsCommitted.toLocaleString('en-US')} in ${p.snapshots} snapshots | late ${p.late} | dead-lettered ${p.deadLettered}`
   );
 }

@@ -8,7 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { splitLines } from './line-split.js';
 import { rawValuesToStrings } from './raw-values.js';
-import type { LineChunk, PollResult, Positions, RawValues, RecordBatch, SourceReader } from './source.js';
+import type { LineChunk, PollResult, Positions, RawValues, RecordBatch, SourceLag, SourceReader } from './source.js';
 
 export interface FileSourceOptions {
   /** Stop at the end the file had at open() (--once); else tail it for appended lines. */
@@ -117,6 +117,9 @@ export class FileSourceReader implements SourceReader {
   private readPos = 0;
   /** Bounded mode: file size at open(). */
   private endAtOpen = Infinity;
+  /** Unbounded mode: the file size last seen (refreshed by poll() at most once a second), and when. */
+  private knownSize = 0;
+  private sizeSeenAt = 0;
   private pending: Promise<number> | null = null;
   /** Lines before the first batch (skipped on resume). */
   private lines = 0;
@@ -208,8 +211,22 @@ export class FileSourceReader implements SourceReader {
     this.pending = len <= 0 ? Promise.resolve(0) : fh.read(this.buf, this.filled, len, this.readPos).then((r) => r.bytesRead);
   }
 
+  /** Bytes of the file not read yet (unbounded: of its size seen within the last second or so). */
+  lag(): SourceLag {
+    const size = this.opts.bounded ? this.endAtOpen : Math.max(this.knownSize, this.readPos);
+    return { bytes: Math.max(0, size - this.readPos) };
+  }
+
   async poll(): Promise<PollResult> {
     if (this.fh === null) throw new Error(`source '${this.name}': poll() before open()`);
+    if (!this.opts.bounded && Date.now() - this.sizeSeenAt >= 1000) {
+      this.sizeSeenAt = Date.now();
+      const fh = this.fh;
+      fh.stat().then(
+        (st) => (this.knownSize = st.size),
+        () => undefined, // closed meanwhile: the size is only for display
+      );
+    }
     for (;;) {
       if (this.ended) return END;
       if (this.pending === null) {

@@ -11,7 +11,7 @@ import { KafkaClient, KafkaOffsetOutOfRangeError, type FetchedPartition, type Ka
 import { KafkaClientThread, kafkaThreadAvailable } from './kafka-client-thread.js';
 import { NO_KEYS, type RunKeys } from './kafka-record-batch.js';
 import { rawValuesToStrings } from './raw-values.js';
-import type { PollResult, Positions, RawValues, RecordBatch, SourceReader } from './source.js';
+import type { PollResult, Positions, RawValues, RecordBatch, SourceLag, SourceReader } from './source.js';
 
 export interface KafkaSourceOptions {
   /** Stop at the high-water marks taken at open() (--once); else follow the topic. */
@@ -393,6 +393,13 @@ export class KafkaSourceReader implements SourceReader {
   recycle(raw: RawValues): void {
     const ab = raw.bytes.buffer;
     if (ab instanceof ArrayBuffer) this.client.recycle([ab]);
+  }
+
+  /** Messages behind the latest high-water marks the broker reported, over all partitions. */
+  lag(): SourceLag {
+    let messages = 0;
+    for (const p of this.parts) if (p.high > p.pos) messages += p.high - p.pos;
+    return { messages };
   }
 
   positions(): Positions {

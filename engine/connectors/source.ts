@@ -59,6 +59,11 @@ export type PollResult =
   /** Bounded mode (--once): every split is read to the end it had at open(). */
   | { readonly kind: 'end' };
 
+export interface SourceLag {
+  readonly messages?: number;
+  readonly bytes?: number;
+}
+
 export interface SourceReader {
   readonly name: string;
   /** Start reading at `resume` (missing splits start at their beginning). */
@@ -75,6 +80,11 @@ export interface SourceReader {
    * reader may reuse their buffers. Optional; readers that do not pool ignore it.
    */
   recycle?(raw: RawValues): void;
+  /**
+   * How far the reader is behind the end of its input, for progress display: Kafka in messages
+   * (high-water marks minus positions), files in bytes not read yet. Optional.
+   */
+  lag?(): SourceLag;
   /** Called after a successful commit of these positions (Kafka commits its group offsets). */
   committed(positions: Positions): Promise<void>;
   close(): Promise<void>;

@@ -54,6 +54,9 @@ export interface Progress {
   readonly snapshots: number;
   readonly late: number;
   readonly deadLettered: number;
+  /** How far the sources are behind their input's end (sums over the sources that tell). */
+  readonly lagMessages?: number;
+  readonly lagBytes?: number;
 }
 
 export interface RunSummary {
@@ -484,7 +487,12 @@ export class PipelineRun {
     let rows = 0;
     let snaps = 0;
     let wm = Number.POSITIVE_INFINITY;
+    let lagMessages: number | undefined;
+    let lagBytes: number | undefined;
     for (const s of this.sources) {
+      const lag = s.reader.lag?.();
+      if (lag?.messages !== undefined) lagMessages = (lagMessages ?? 0) + lag.messages;
+      if (lag?.bytes !== undefined) lagBytes = (lagBytes ?? 0) + lag.bytes;
       events += s.metrics.events;
       late += s.metrics.late;
       dead += s.metrics.deadLettered;
@@ -495,7 +503,17 @@ export class PipelineRun {
         if (w !== undefined && w < wm) wm = w;
       }
     }
-    return { elapsedMs: now - this.startedAt, events, watermark: wm, rowsCommitted: rows, snapshots: snaps, late, deadLettered: dead };
+    return {
+      elapsedMs: now - this.startedAt,
+      events,
+      watermark: wm,
+      rowsCommitted: rows,
+      snapshots: snaps,
+      late,
+      deadLettered: dead,
+      ...(lagMessages !== undefined ? { lagMessages } : {}),
+      ...(lagBytes !== undefined ? { lagBytes } : {}),
+    };
   }
 
   private summary(): RunSummary {

@@ -125,6 +125,15 @@ describe('FileSourceReader (bounded)', () => {
     expect(await r.poll()).toEqual({ kind: 'end' });
     await r.close();
   });
+  it('reports as lag the bytes of the file it has not read yet', async () => {
+    const p = file('a\nbb\nccc\n');
+    const r = new FileSourceReader('src', p, 'k', { bounded: true });
+    await r.open(undefined);
+    expect(r.lag()).toEqual({ bytes: 9 });
+    await drain(r);
+    expect(r.lag()).toEqual({ bytes: 0 });
+    await r.close();
+  });
   it('resumes after the committed lines', async () => {
     const p = file('l1\nl2\nnull\nl4\nl5\n');
     const r = await readAll(p, {}, { 'data/x.jsonl': 3 });
