@@ -2,6 +2,7 @@
 // only when one of them is given, so `check` never loads the runtime, S3 or DuckDB modules.
 // Argument handling and exit codes only; the work is done by the runtime and query modules.
 import { openS3Store } from '../../catalog/store/s3-store.js';
+import type { EngineError } from '../core/errors.js';
 import type { Progress } from '../runtime/pipeline.js';
 import { Warehouses } from '../runtime/warehouses.js';
 import { flagString, positional, UsageError } from './args.js';
@@ -48,7 +49,18 @@ async function run(args: ParsedArgs): Promise<number> {
         }
       : {}),
   });
-  const summary = await pipeline.run();
+  let summary;
+  try {
+    summary = await pipeline.run();
+  } catch (err) {
+    // a configuration error found in the warehouse: shown at its statement, like plan-time errors
+    const site = err instanceof Error && err.name === 'EngineError' && (err as EngineError).kind === 'config' ? (err as EngineError).site : undefined;
+    if (site === undefined) throw err;
+    if (tty) process.stderr.write('\r\x1b[2K');
+    const { path, start, end, code, help } = site;
+    printDiagnostics([{ severity: 'error', code, message: (err as EngineError).detail, span: { path, start, end }, notes: [], help: help.map((message) => ({ message })) }], sources);
+    return 1;
+  }
   if (tty) process.stderr.write('\r\x1b[2K');
   process.stdout.write(summaryText(summary) + '\n');
   return 0;

@@ -11,14 +11,34 @@ const PREFIX: Record<EngineErrorKind, string> = {
   internal: 'internal error (this is a bug in StreamForge, please report it)',
 };
 
+/**
+ * Where in the user's .sql files a configuration error found at run time belongs (e.g. the sink
+ * whose table does not fit its query), so the CLI prints it as a diagnostic like plan-time errors.
+ */
+export interface ErrorSite {
+  readonly path: string;
+  readonly start: number;
+  readonly end: number;
+  /** Stable kebab-case code, as diagnostics have. */
+  readonly code: string;
+  readonly help: readonly string[];
+}
+
 export class EngineError extends Error {
+  /** Set for errors a user fixes in a .sql file: the statement to point at. */
+  readonly site: ErrorSite | undefined;
+  /** The message without the kind's prefix. */
+  readonly detail: string;
+
   constructor(
     readonly kind: EngineErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; site?: ErrorSite },
   ) {
     super(`${PREFIX[kind]}: ${message}`, options);
     this.name = 'EngineError';
+    this.site = options?.site;
+    this.detail = message;
   }
 }
 

@@ -43,6 +43,7 @@ export function defaultSinkFactory(warehouses: Warehouses, print?: (line: string
           partitionBy: def.partitionBy,
           format: def.format,
           planFingerprint,
+          ...(def.span !== undefined ? { span: def.span } : {}),
         });
     }
   };

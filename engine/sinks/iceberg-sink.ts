@@ -3,14 +3,14 @@
 // barrier, with the checkpoint (positions + operator state) that makes the commit exactly-once:
 // Parquet files and the checkpoint, then the metadata version (the atomic point).
 // Knows nothing about operators or SQL; positions and state arrive as opaque snapshots.
-import type { SinkDef } from '../../catalog/model.js';
+import type { DefSpan, SinkDef } from '../../catalog/model.js';
 import type { Field, Schema } from '../../catalog/types.js';
 import type { ObjectStore } from '../../catalog/store/object-store.js';
 import { CommitConflictError, commitAppend, createTable, loadTable } from '../../catalog/iceberg/table.js';
 import type { IcebergTable } from '../../catalog/iceberg/table.js';
 import type { DataFile } from '../../catalog/iceberg/data-file.js';
 import type { CommitRequest, ResumeInfo, SinkWriter } from '../connectors/sink.js';
-import { EngineError, withContext } from '../core/errors.js';
+import { EngineError, withContext, type ErrorSite } from '../core/errors.js';
 import type { Row } from '../core/value.js';
 import { pruneCheckpoints, readCheckpoint, writeCheckpoint } from '../state/checkpoint.js';
 import { buildIcebergSchema, icebergTypeOf, icebergTypeToJson, sameIcebergType } from '../../catalog/iceberg/schema.js';
@@ -35,6 +35,8 @@ export interface IcebergSinkOptions {
   readonly format: SinkDef['format'];
   /** Fingerprint of the plan; a checkpoint of another plan is not restored. */
   readonly planFingerprint: string;
+  /** The sink's statement in the .sql files (run-time configuration errors point at it). */
+  readonly span?: DefSpan;
   /** Create the table only when the first rows arrive (dead-letter tables). */
   readonly createLazily?: boolean;
   /**
@@ -145,11 +147,9 @@ export class IcebergSink implements SinkWriter {
     if (!this.table) return {};
     const bad = schemaMismatch(this.table, this.schema);
     if (bad)
-      throw new EngineError(
-        'config',
-        `sink '${this.o.name}' writes table '${namespace}.${table}' whose schema differs from its query: ${bad}; ` +
-          `write to a new table (WITH table = '...') or drop the old one`,
-      );
+      throw new EngineError('config', `sink '${this.o.name}' writes table '${namespace}.${table}' whose schema differs from its query: ${bad}`, {
+        ...this.site('table-schema-mismatch', "write to a new table (WITH table = '...') or drop the old one"),
+      });
     try {
       tableCompression(this.table);
     } catch (err) {
@@ -165,12 +165,19 @@ export class IcebergSink implements SinkWriter {
     if (summary[SUMMARY_PLAN] !== undefined && summary[SUMMARY_PLAN] !== this.o.planFingerprint)
       throw new EngineError(
         'config',
-        `the query of sink '${this.o.name}' changed since table '${namespace}.${table}' was last committed; ` +
-          `its saved window state does not fit the new query: write to a new table (WITH table = '...') or drop the old one`,
+        `the query of sink '${this.o.name}' (or a source or view it reads) changed since table '${namespace}.${table}' was ` +
+          `last committed: the state saved with that commit does not fit the new query`,
+        { ...this.site('changed-query', "write to a new table (WITH table = '...') or drop the old one; or undo the change") },
       );
     const ckpt = await readCheckpoint(store, ckptKey);
     this.keepCheckpoint = ckptKey;
     return { positions: ckpt.positions, operators: ckpt.operators };
+  }
+
+  /** The error site of this sink's statement, when known. */
+  private site(code: string, help: string): { site?: ErrorSite } {
+    const span = this.o.span;
+    return span === undefined ? {} : { site: { ...span, code, help: [help] } };
   }
 
   private async create(): Promise<IcebergTable> {
