@@ -39,10 +39,13 @@ export function planScript(
   const textOf = new Map(files.map((f) => [f.path, f.text]));
   const decls = new Map<string, Decl>();
   const ordered: Decl[] = [];
+  /** Names declared by statements with errors (already reported): reading them reports nothing more. */
+  const broken = new Set<string>();
   for (const file of files) {
     const parsed = parseStatements(file);
     diags.push(...parsed.diagnostics);
     for (const stmt of parsed.statements) register(stmt, file);
+    for (const b of parsed.broken) if (b.kind !== 'sink') broken.add(b.name.name);
   }
 
   function register(stmt: Statement, file: SourceText): void {
@@ -70,11 +73,14 @@ export function planScript(
   }
 
   const views = new Map<string, ViewState>();
-  const readable = (): string[] => ordered.filter((d) => d.kind !== 'sink').map((d) => d.stmt.name.name);
+  // what a misspelled name may have meant: never a view being bound (reading it would be recursive)
+  const readable = (): string[] =>
+    ordered.filter((d) => d.kind !== 'sink' && views.get(d.stmt.name.name)?.state !== 'binding').map((d) => d.stmt.name.name);
 
   function resolve(name: Ident): LogicalPlan | undefined {
     const d = decls.get(name.name);
     if (!d) {
+      if (broken.has(name.name)) return undefined; // declared, with errors: reported at the declaration
       diags.error('unknown-table', `source or view '${name.name}' not found`, name.span, { help: didYouMean(name.name, readable()) });
       return undefined;
     }

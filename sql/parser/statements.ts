@@ -29,12 +29,19 @@ import { parseTypeAt } from './type-name.js';
 class Abort {}
 const ABORT = new Abort();
 
-export function parseStatements(src: SourceText): { statements: Statement[]; diagnostics: Diagnostic[] } {
+/** A CREATE SOURCE / VIEW / SINK whose statement has errors (reported): its name still exists. */
+export interface BrokenDeclaration {
+  readonly kind: 'source' | 'view' | 'sink';
+  readonly name: Ident;
+}
+
+export function parseStatements(src: SourceText): { statements: Statement[]; diagnostics: Diagnostic[]; broken: BrokenDeclaration[] } {
   const lexed = tokenize(src);
   const diags = new Diagnostics();
   diags.push(...lexed.diagnostics);
   const ctx: ParseContext = { src, tokens: lexed.tokens, diags };
   const statements: Statement[] = [];
+  const broken: BrokenDeclaration[] = [];
   const tokens = lexed.tokens;
   let i = 0;
   while (tokens[i]!.kind !== 'eof') {
@@ -47,13 +54,26 @@ export function parseStatements(src: SourceText): { statements: Statement[]; dia
     // a statement with a lexical error (already reported) is not parsed further
     const from = tokens[i]!.start;
     const to = tokens[end]!.end;
-    if (!lexed.diagnostics.some((d) => d.span.start >= from && d.span.start < to)) {
-      const stmt = new StatementParser(ctx, i, end).parse();
-      if (stmt) statements.push(stmt);
+    let stmt: Statement | undefined;
+    if (!lexed.diagnostics.some((d) => d.span.start >= from && d.span.start < to)) stmt = new StatementParser(ctx, i, end).parse();
+    if (stmt) statements.push(stmt);
+    else {
+      const named = declaredName(ctx, i, end);
+      if (named) broken.push(named);
     }
     i = end;
   }
-  return { statements, diagnostics: diags.list };
+  return { statements, diagnostics: diags.list, broken };
+}
+
+/** The kind and name of a statement in tokens [i, end) that starts CREATE SOURCE|VIEW|SINK name. */
+function declaredName(ctx: ParseContext, i: number, end: number): BrokenDeclaration | undefined {
+  const t = ctx.tokens;
+  if (end - i < 3 || !isWord(t[i], 'create')) return undefined;
+  const kind = (['source', 'view', 'sink'] as const).find((k) => isWord(t[i + 1], k));
+  const n = t[i + 2]!;
+  if (kind === undefined || (n.kind !== 'word' && n.kind !== 'quoted')) return undefined;
+  return { kind, name: { name: n.kind === 'quoted' ? n.value : n.key, quoted: n.kind === 'quoted', span: { path: ctx.src.path, start: n.start, end: n.end } } };
 }
 
 class StatementParser {
