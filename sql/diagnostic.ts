@@ -2,7 +2,7 @@
 // a collector, and the one caret renderer shared by the CLI and the golden tests.
 // Pure: no I/O. Messages start lowercase and quote identifiers in single quotes.
 import type { Span } from './source.js';
-import { lineCol } from './source.js';
+import { displayWidth, lineCol } from './source.js';
 import { maskSecretValues } from './redact.js';
 
 export type Severity = 'error' | 'warning';
@@ -107,21 +107,26 @@ export function sortDiagnostics(ds: readonly Diagnostic[], pathOrder: readonly s
  */
 export function renderDiagnostic(d: Diagnostic, fileText: string): string {
   const text = maskSecretValues(fileText);
-  const { line, col } = lineCol(text, d.span.start);
-  const lineStart = d.span.start - (col - 1);
+  const { line, col, lineStart } = lineCol(text, d.span.start);
   let lineEnd = text.indexOf('\n', lineStart);
   if (lineEnd < 0) lineEnd = text.length;
   let source = text.slice(lineStart, lineEnd);
   if (source.endsWith('\r')) source = source.slice(0, -1);
-  const from = Math.min(col - 1, source.length);
+  const from = Math.min(d.span.start - lineStart, source.length);
   const to = Math.max(from + 1, Math.min(d.span.end - lineStart, source.length));
-  const lead = source.slice(0, from).replace(/[^\t]/g, ' ');
+  // the caret lines up under the text as a terminal shows it: tabs kept, wide characters two columns
+  const lead = source
+    .slice(0, from)
+    .split('\t')
+    .map((part) => ' '.repeat(displayWidth(part)))
+    .join('\t');
+  const carets = Math.max(1, displayWidth(source.slice(from, to)));
   const gutter = String(line);
   const pad = ' '.repeat(gutter.length);
   const out = [
     `${d.span.path}:${line}:${col}: ${d.severity}[${d.code}]: ${d.message}`,
     `${gutter} | ${source}`.trimEnd(),
-    `${pad} | ${lead}${'^'.repeat(to - from)}`,
+    `${pad} | ${lead}${'^'.repeat(carets)}`,
   ];
   for (const n of d.notes) out.push(`${pad} = note: ${n.message}`);
   for (const h of d.help) out.push(`${pad} = help: ${h.message}`);

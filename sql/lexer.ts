@@ -45,8 +45,8 @@ export function tokenize(src: SourceText): LexResult {
   let i = 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    // whitespace
-    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) {
+    // whitespace (and a byte order mark at the start of the file, as editors save it)
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || (c === 0xfeff && i === 0)) {
       i++;
       continue;
     }

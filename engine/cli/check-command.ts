@@ -22,7 +22,9 @@ export async function checkCommand(target: string, env: Readonly<Record<string, 
   const { sources, plans, diagnostics } = await loadAndPlan(target, env);
   const errors = printDiagnostics(diagnostics, sources);
   if (errors > 0) {
-    process.stderr.write(`${errors} error${errors === 1 ? '' : 's'} in ${sources.length} file${sources.length === 1 ? '' : 's'}\n`);
+    const withErrors = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.span.path)).size;
+    const of = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+    process.stderr.write(`${of(errors, 'error')} in ${of(withErrors, 'file')} (${of(sources.length, 'file')} checked)\n`);
     return 1;
   }
   process.stdout.write(

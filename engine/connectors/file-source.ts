@@ -8,6 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { splitLines } from './line-split.js';
 import { rawValuesToStrings } from './raw-values.js';
+import { EngineError } from '../core/errors.js';
 import type { LineChunk, PollResult, Positions, RawValues, RecordBatch, SourceLag, SourceReader } from './source.js';
 
 export interface FileSourceOptions {
@@ -162,7 +163,10 @@ export class FileSourceReader implements SourceReader {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-      throw new Error(`source '${this.name}': cannot open '${this.path}': ${why}`);
+      const message = `source '${this.name}': cannot open '${this.path}': ${why}`;
+      // a path that names no readable file is the user's to fix (exit 1); other failures are runtime ones
+      if (code === 'ENOENT' || code === 'EACCES' || code === 'ENOTDIR' || code === 'EISDIR') throw new EngineError('config', message, { cause: e });
+      throw new Error(message, { cause: e });
     }
     if (this.opts.bounded) this.endAtOpen = (await this.fh.stat()).size;
     const skip = resume?.[this.split] ?? 0;

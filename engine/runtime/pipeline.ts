@@ -254,7 +254,8 @@ export class PipelineRun {
       try {
         await reader.open(exactly.length > 0 ? start : undefined);
       } catch (err) {
-        throw withContext('connector', `while opening source '${def.name}'`, err);
+        // a source the user pointed at nothing (no such file) is a configuration error, exit 1
+        throw err instanceof EngineError ? err : withContext('connector', `while opening source '${def.name}'`, err);
       }
       (srcRun as SourceRun).done = reader.positions();
       this.registerSplits(srcRun as SourceRun);

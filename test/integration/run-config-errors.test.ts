@@ -36,4 +36,11 @@ describe('run-time configuration errors', () => {
     expect(changed.status).toBe(1);
     expect(changed.stderr).toMatch(/^p\.sql:5:1: error\[changed-query\]: the query of sink 'w1' \(or a source or view it reads\) changed since table 'default\.w1'/);
   }, 60_000);
+
+  it('a source path that names no file is a configuration error: exit 1', async () => {
+    const r = await runWith(SOURCE.replace("'e.jsonl'", "'missing.jsonl'") + `\nCREATE SINK m1 AS SELECT id, v FROM ev;\n`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("configuration error: source 'ev': cannot open");
+    expect(r.stderr).toContain('missing.jsonl\': no such file');
+  }, 60_000);
 });

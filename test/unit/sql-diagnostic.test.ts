@@ -31,6 +31,16 @@ describe('renderDiagnostic', () => {
     expect(renderDiagnostic(d, text).split('\n')).toEqual(['f.sql:2:9: warning[c]: m', '2 | \tSELECT\tbad;', '  | \t      \t^^^']);
   });
 
+  test('columns count characters; the caret lines up under wide (CJK, emoji) characters', () => {
+    const text = "SELECT '\u{1F600}日本', bad FROM t;";
+    const start = text.indexOf('bad');
+    const out = renderDiagnostic(makeDiagnostic('error', 'e', 'm', at(start, start + 3)), text).split('\n');
+    expect(out[0]).toBe('f.sql:1:15: error[e]: m'); // the emoji is one character, not two UTF-16 units
+    expect(out[2]).toBe(`  | ${' '.repeat(8 + 2 + 4 + 3)}^^^`); // SELECT ' + emoji (2) + 日本 (4) + ', '
+    const wideSpan = renderDiagnostic(makeDiagnostic('error', 'e', 'm', at(8, 11)), text).split('\n');
+    expect(wideSpan[2]).toBe(`  | ${' '.repeat(8)}^^^^`); // the emoji and 日: two columns each
+  });
+
   test('an empty span at end of file gets one caret; a multi-line span underlines its first line', () => {
     const text = 'SELECT a\nFROM';
     expect(renderDiagnostic(makeDiagnostic('error', 'e', 'm', at(13, 13)), text).split('\n').slice(1)).toEqual([

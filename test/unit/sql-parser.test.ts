@@ -75,6 +75,12 @@ describe('lexer', () => {
     expect(tokens[0]!.key).toBe('select');
   });
 
+  test('a byte order mark at the start of a file is skipped like whitespace', () => {
+    const { tokens, diagnostics } = tokenize({ path: 'x', text: '\ufeffCREATE SOURCE' });
+    expect(diagnostics).toEqual([]);
+    expect(tokens.map((t) => [t.kind, t.value, t.start])).toEqual([['word', 'CREATE', 1], ['word', 'SOURCE', 8], ['eof', '', 14]]);
+  });
+
   test('unterminated string, identifier and comment are reported', () => {
     for (const [text, message] of [
       ["SELECT 'abc", 'unterminated string literal'],
