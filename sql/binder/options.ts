@@ -8,6 +8,7 @@ import type { Diagnostics } from '../diagnostic.js';
 import { parseDurationMs } from '../durations.js';
 import type { Span } from '../source.js';
 import { closestName, didYouMean } from '../suggest.js';
+import { KAFKA_PROPERTIES, kafkaPropertyProblem, kafkaSaslProblem } from './kafka-options.js';
 import { canonicalOptionKey, checkS3Options } from './s3-options.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -232,14 +233,38 @@ export function sourceOptions(name: string, asts: readonly OptionAst[], env: Env
     if (o && o.value.trim() === '' && o.ast.value.indexOf('${') < 0)
       diags.error('invalid-option-value', `option '${key}' must not be empty`, o.ast.valueSpan);
   }
+  const options = set.record();
+  if (connector === 'kafka') {
+    // judged here, not when the source opens, so `check` reports them (the value as the runtime reads it)
+    if (set.get('startup')) options['startup'] = set.choice('startup', 'earliest');
+    checkKafkaProperties(set, diags, nameSpan);
+  }
   return {
     connector,
     format: set.choice('format', 'debezium-json') as 'debezium-json',
     changelog: set.choice('changelog', 'retract') as 'retract' | 'append',
     onError: set.choice('on_error', 'dead_letter') as OnError,
     idleTimeoutMs: set.durationMs('idle_timeout', DEFAULT_IDLE_TIMEOUT_MS),
-    options: set.record(),
+    options,
   };
+}
+
+/** The `properties.*` options of a Kafka source: supported names, their values, SASL credentials. */
+function checkKafkaProperties(set: OptionSet, diags: Diagnostics, nameSpan: Span): void {
+  const props = new Map<string, string>();
+  for (const [key, o] of set.byKey) {
+    if (!key.startsWith(PASS_THROUGH_PREFIX) || o.unsetEnv === true) continue;
+    const name = key.slice(PASS_THROUGH_PREFIX.length);
+    props.set(name, o.value);
+    const problem = kafkaPropertyProblem(name, o.value, o.fromEnv ? o.written : o.value);
+    if (problem === undefined) continue;
+    const known = (KAFKA_PROPERTIES as readonly string[]).includes(name);
+    diags.error(known ? 'invalid-option-value' : 'unknown-option', problem, known ? o.ast.valueSpan : o.ast.keySpan, {
+      help: known ? [] : didYouMean(key, KAFKA_PROPERTIES.map((p) => PASS_THROUGH_PREFIX + p)),
+    });
+  }
+  const sasl = kafkaSaslProblem(props);
+  if (sasl !== undefined) diags.error('missing-option', sasl, nameSpan);
 }
 
 export interface SinkOptions {

@@ -113,6 +113,24 @@ describe('planScript', () => {
     );
   });
 
+  test('Kafka startup and properties.* are judged at plan time, so check reports them', () => {
+    const src = (opts: string) =>
+      planScript([{ path: 'k.sql', text: `CREATE SOURCE k (id BIGINT) WITH (topic = 't', bootstrap_servers = 'b:9092', changelog = 'append'${opts});` }], { env: {} });
+    const codes = (opts: string) => src(opts).diagnostics.map((d) => [d.code, d.message]);
+    expect(codes(", startup = 'sometimes'")).toEqual([['invalid-option-value', "invalid value 'sometimes' for option 'startup'"]]);
+    expect(codes(", startup = 'Earliest', properties.isolation.level = 'READ_UNCOMMITTED', properties.fetch.max.wait.ms = '0'")).toEqual([]);
+    expect(src(", startup = 'Committed'").plans.sources[0]!.options['startup']).toBe('committed');
+    const unknown = src(", properties.auto.offset.reset = 'latest'").diagnostics;
+    expect(unknown.map((d) => d.code)).toEqual(['unknown-option']);
+    expect(unknown[0]!.message).toMatch(/^unsupported Kafka property 'properties.auto.offset.reset' \(supported: properties.client.id, /);
+    expect(codes(", properties.isolation.level = 'bogus'")).toEqual([['invalid-option-value', "unknown properties.isolation.level 'bogus' (use read_committed or read_uncommitted)"]]);
+    expect(codes(", properties.fetch.max.wait.ms = '-1'")).toEqual([['invalid-option-value', "properties.fetch.max.wait.ms must be an integer >= 0, not '-1'"]]);
+    expect(codes(", properties.security.protocol = 'SASL_SSL'")).toEqual([
+      ['missing-option', 'SASL needs properties.sasl.username and properties.sasl.password (or properties.sasl.jaas.config)'],
+    ]);
+    expect(codes(", properties.security.protocol = 'SASL_SSL', properties.sasl.username = 'u', properties.sasl.password = 'p'")).toEqual([]);
+  });
+
   test('SinkDef fields from WITH options', () => {
     const plans = plan(
       [
