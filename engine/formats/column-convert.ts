@@ -89,7 +89,9 @@ function checkDecimal(p: ColumnPlan, v: bigint | null): Converted {
 function timestampMicros(us: number): Converted {
   return us <= MAX_TIMESTAMP_US && us >= -MAX_TIMESTAMP_US ? us : BAD;
 }
-const MAX_TIMESTAMP_US = Number.MAX_SAFE_INTEGER;
+/** The largest |epoch micros| of a TIMESTAMP, and of epoch millis that convert to one. */
+export const MAX_TIMESTAMP_US = Number.MAX_SAFE_INTEGER;
+export const MAX_TIMESTAMP_MS = Math.floor(MAX_TIMESTAMP_US / 1000);
 
 /** Epoch micros of an integer in the plan's unit to the column value (date: days; timestamp: truncated micros). */
 function fromMicros(p: ColumnPlan, us: number): Converted {

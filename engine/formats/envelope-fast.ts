@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import type { SourceColumn } from '../../catalog/model.js';
 import type { Value } from '../../catalog/types.js';
-import { BAD, convNumber, convString, decimalTextAt, detach, type Converted } from './column-convert.js';
+import { BAD, convNumber, convString, decimalTextAt, detach, MAX_TIMESTAMP_MS, type Converted } from './column-convert.js';
 import type { EventState } from './event-state.js';
 import { shapeMessage } from './envelope-walk.js';
 import { num, unescapeString } from './json-scan.js';
@@ -29,9 +29,6 @@ export function recordInteger(walker: JsonWalker, r: number): number {
   const m = walker.nums[(r + 4) >> 1]!;
   return (info & 4) !== 0 ? 0 - m : m;
 }
-
-/** Largest |epoch ms| whose micros are within the TIMESTAMP range (a safe integer: column-convert.ts). */
-const MAX_TIMESTAMP_MS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
 
 /**
  * The epoch micros of walker record r for a FAST_TS_MS or FAST_TS_US plan when it is an integer

@@ -2,6 +2,8 @@
 // just walked as one decode-tape event record (event-tape.ts), for the common value forms that
 // envelope-tape.ts would convert inline, byte for byte as TapeWriter writes them. Any other form
 // returns -1 and JS writes the event. Never judges an event nor reads the text beyond its records.
+import { MAX_TIMESTAMP_MS } from './column-convert.js';
+
 export const WALKER_TAPE_WAT = String.raw`
   ;; ------------------------------------------------------------------ tape
   ;; Column plan table, 32 bytes per declared column: mode (0 not read: NULL; 1 BIGINT; 2
@@ -104,7 +106,7 @@ export const WALKER_TAPE_WAT = String.raw`
             (if (i32.eq (local.get $mode) (i32.const 4))
               (then
                 ;; micros beyond 2^53 are outside the TIMESTAMP range: JS dead-letters them
-                (if (f64.gt (f64.abs (local.get $m)) (f64.convert_i64_u (i64.const 9007199254740))) (then (return (i32.const -1))))
+                (if (f64.gt (f64.abs (local.get $m)) (f64.convert_i64_u (i64.const ${MAX_TIMESTAMP_MS}))) (then (return (i32.const -1))))
                 (local.set $m (f64.mul (local.get $m) (f64.convert_i32_u (i32.const 1000))))))
             (i32.store8 (local.get $dst) (i32.const 3))
             (f64.store offset=1 (local.get $dst) (local.get $m))

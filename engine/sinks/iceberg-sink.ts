@@ -280,8 +280,7 @@ export class IcebergSink implements SinkWriter {
     const table = this.table ?? (await this.create());
     if (this.o.shared === true) return this.commitShared(table, req, positionsText, pending);
     try {
-      if (this.writeError) throw this.writeError;
-      if ((this.packer?.length ?? 0) > 0 || this.sealed.length > 0) this.startEncode(table);
+      const staged = this.stagedFiles(table);
       // The checkpoint is written while the files encode: nothing references it before the commit.
       const checkpoint = writeCheckpoint(this.o.store, table.keyPrefix, {
         version: 1,
@@ -291,7 +290,7 @@ export class IcebergSink implements SinkWriter {
         operators: req.operators,
       });
       checkpoint.catch(() => undefined); // awaited below unless a file fails first
-      const files = (await Promise.all(this.staged.map((s) => s.files))).flat();
+      const files = await staged;
       const ckptKey = await checkpoint;
       this.table = await commitAppend(table, files, {
         [SUMMARY_POSITIONS]: positionsText,
@@ -318,6 +317,16 @@ export class IcebergSink implements SinkWriter {
     }
   }
 
+  /**
+   * Starts encoding the rows not staged yet and returns the data files of everything staged for
+   * this commit; throws at once the first row that could not be packed.
+   */
+  private stagedFiles(table: IcebergTable): Promise<DataFile[]> {
+    if (this.writeError) throw this.writeError;
+    if ((this.packer?.length ?? 0) > 0 || this.sealed.length > 0) this.startEncode(table);
+    return Promise.all(this.staged.map((s) => s.files)).then((f) => f.flat());
+  }
+
   /** Bookkeeping after a commit of `rows` rows in `files` files that covers `positionsText`. */
   private committed(positionsText: string, rows: number, files: number): void {
     this.staged = [];
@@ -332,9 +341,7 @@ export class IcebergSink implements SinkWriter {
   private async commitShared(first: IcebergTable, req: CommitRequest, positionsText: string, pending: number): Promise<boolean> {
     let table = first;
     try {
-      if (this.writeError) throw this.writeError;
-      if ((this.packer?.length ?? 0) > 0 || this.sealed.length > 0) this.startEncode(table);
-      const files = (await Promise.all(this.staged.map((s) => s.files))).flat();
+      const files = await this.stagedFiles(table);
       for (let attempt = 1; ; attempt++) {
         const text = table.currentSnapshot?.summary[SUMMARY_POSITIONS];
         const positions = { ...(text === undefined ? {} : (JSON.parse(text) as CommitRequest['positions'])), ...req.positions };
